@@ -1,0 +1,44 @@
+# KomMA Netzwerk — the two commands of the README, and their helpers.
+# `make run`  sets up a virtualenv, migrates, seeds demo content and serves
+#             HTTP + WebSockets (Daphne) on http://127.0.0.1:8000
+# `make test` runs the whole test suite (SQLite by default; PostgreSQL and Redis
+#             when DATABASE_URL / REDIS_URL are set)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup lint messages bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+run: setup
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-extract and compile the message catalogues after changing UI strings.
+messages: $(STAMP)
+	cd platform/komma && ../../$(BIN)/python ../../manage.py makemessages -l de -l en --no-obsolete \
+	  --ignore '*/node_modules/*' --ignore '.venv/*' && \
+	  ../../$(BIN)/python ../../manage.py compilemessages -l de -l en
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

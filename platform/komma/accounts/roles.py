@@ -1,0 +1,77 @@
+"""Roles are Django groups with permissions. The key is stable; the name is shown."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role of the platform, kept as a Django group named ``group_name``."""
+
+    key: str
+    group_name: str
+    description: str
+    requires_mfa: bool
+    permissions: tuple[str, ...]
+
+
+ROLES: dict[str, Role] = {
+    role.key: role
+    for role in (
+        Role(
+            "editor",
+            "Redaktion",
+            _("Curates knowledge pages, recommendations and toolbox resources."),
+            True,
+            (
+                "wagtailadmin.access_admin",
+                "wagtaildocs.add_document",
+                "wagtaildocs.change_document",
+                "wagtaildocs.choose_document",
+                "wagtailimages.add_image",
+                "wagtailimages.change_image",
+                "wagtailimages.choose_image",
+            ),
+        ),
+        Role(
+            "moderator",
+            "Moderation",
+            _("Moderates forums and chats; sees what members share with moderators."),
+            True,
+            ("wagtailadmin.access_admin",),
+        ),
+        Role(
+            "facilitator",
+            "Moderation Live-Beratung",
+            _("Schedules and runs live peer-consulting sessions."),
+            False,
+            (),
+        ),
+        Role(
+            "alliance_partner",
+            "Allianzpartner",
+            _("Partner of a local alliance: searches the directory, keeps its own entry."),
+            False,
+            (),
+        ),
+        Role(
+            "admin",
+            "Administration",
+            _("Invites members, manages roles and plugins, may reveal an identity with a reason."),
+            True,
+            (
+                "wagtailadmin.access_admin",
+                "accounts.invite_members",
+                "accounts.reveal_identity",
+                "accounts.view_municipality",
+                "accounts.add_municipality",
+                "accounts.change_municipality",
+                "plugins.change_pluginstate",
+                "plugins.view_pluginstate",
+            ),
+        ),
+    )
+}
+
+MFA_REQUIRED_GROUPS = frozenset(role.group_name for role in ROLES.values() if role.requires_mfa)

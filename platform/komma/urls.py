@@ -1,0 +1,41 @@
+"""Root URLconf: core, accounts, admin, plugins, then the Wagtail page tree."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from komma.accounts.views import InvitationSignupView
+from komma.core.views import healthz
+from plugins.urls import plugin_urlpatterns
+
+# Every login goes through allauth: one form, one rate limit, one MFA stage.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+class AdminLoginRedirect(RedirectView):
+    """Wagtail's own login form is replaced by allauth's (keeps ?next=)."""
+
+    pattern_name = "account_login"
+    query_string = True
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("dokumente/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/signup/", InvitationSignupView.as_view(), name="account_signup"),
+    path("konto/", include("komma.accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    *plugin_urlpatterns(),
+    path("", include(wagtail_urls)),
+]

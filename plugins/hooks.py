@@ -1,0 +1,120 @@
+"""The hook points through which plugins extend the core.
+
+Each hook point is a :class:`PluginSignal`. A plugin connects receivers in its
+``ready()`` (or a module imported from there) with ``@receiver(hook)``; when the
+plugin is switched off its receivers are skipped, so its navigation entries,
+dashboard panels, demo data and search documents disappear with it. Receivers
+in core packages always run. Receivers are synchronous functions.
+
+Every hook is called with ``sender`` set to the caller's class or None, plus the
+keyword arguments documented on it; what a receiver returns is documented there
+too. ``send()`` returns ``[(receiver, response), ...]`` like Django's signals;
+:func:`collect` flattens the responses of list-returning hooks.
+"""
+
+from dataclasses import dataclass, field
+
+from django.dispatch import Signal
+
+from .registry import plugin_id_for_module, plugin_states
+
+
+class PluginSignal(Signal):
+    """A Django signal whose receivers in switched-off plugins do not run.
+
+    Exceptions in receivers propagate (a broken plugin should fail loudly in tests,
+    not be hidden); use ``send_robust`` in places where one plugin must not break
+    a page for everyone.
+    """
+
+    def _active_receivers(self, sender):
+        states = None
+        sync_receivers, _async_receivers = self._live_receivers(sender)
+        for receiver in sync_receivers:
+            plugin_id = plugin_id_for_module(getattr(receiver, "__module__", ""))
+            if plugin_id is not None:
+                states = plugin_states() if states is None else states
+                if not states.get(plugin_id, False):
+                    continue
+            yield receiver
+
+    def send(self, sender, **named):
+        """Call the receivers of core and of switched-on plugins."""
+        if not self.receivers:
+            return []
+        return [
+            (receiver, receiver(signal=self, sender=sender, **named))
+            for receiver in self._active_receivers(sender)
+        ]
+
+    def send_robust(self, sender, **named):
+        """Like ``send``, but a receiver's exception is returned as its response."""
+        if not self.receivers:
+            return []
+        responses = []
+        for receiver in self._active_receivers(sender):
+            try:
+                response = receiver(signal=self, sender=sender, **named)
+            except Exception as err:  # noqa: BLE001 - reported to the caller, not swallowed
+                response = err
+            responses.append((receiver, response))
+        return responses
+
+    def send_to_all(self, sender, **named):
+        """Call every receiver, switched-off plugins included (setup work such as roles)."""
+        return super().send(sender, **named)
+
+
+def collect(responses) -> list:
+    """Flatten list-returning receivers' responses; ``None`` responses are skipped."""
+    items = []
+    for _receiver, response in responses:
+        if response is None or isinstance(response, Exception):
+            continue
+        items.extend(response)
+    return items
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the main navigation.
+
+    ``key`` identifies the entry for the "current page" marker: the entry is current
+    when the request path starts with ``url``. ``members_only`` hides it from
+    anonymous visitors.
+    """
+
+    label: str
+    url: str
+    order: int = 100
+    members_only: bool = False
+    key: str = field(default="")
+
+
+nav_entries = PluginSignal()
+"""Main navigation. kwargs: ``request``. Returns a list of :class:`NavEntry`
+the requesting user may follow (receivers filter by permission themselves)."""
+
+editor_dashboard_panels = PluginSignal()
+"""Panels on the Wagtail admin dashboard. kwargs: ``request``. Returns a list of
+Wagtail components (``wagtail.admin.ui.components.Component``) with an ``order``."""
+
+demo_data = PluginSignal()
+"""Demo content. kwargs: ``context`` (:class:`komma.core.demo.DemoContext` with the
+seeded municipalities and people, and ``log(message)``). Returns None. Must be
+idempotent: running ``seed_demo`` twice creates nothing twice."""
+
+search_documents = PluginSignal()
+"""Search documents. No kwargs. Returns a list of document classes (see the
+``search`` package) that the plugin indexes. A switched-off plugin's documents
+are neither indexed nor searched."""
+
+role_permissions = PluginSignal()
+"""Role permissions. No kwargs. Returns a dict role key -> list of
+``"app_label.codename"`` that members of the role get (role keys are in
+``komma.accounts.roles.ROLES``). Sent with ``send_to_all`` when roles are synced,
+so a switched-off plugin keeps its grants for when it comes back."""
+
+personal_data_export = PluginSignal()
+"""GDPR export. kwargs: ``user``. Returns a dict section name -> JSON-serialisable
+data the plugin holds about that user (what they wrote, drafts, settings)."""

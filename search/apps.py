@@ -1,0 +1,13 @@
+"""Search app config (core infrastructure, not a plugin)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    """Search backends and their health."""
+
+    name = "search"
+    label = "search"
+    verbose_name = _("Search")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,70 @@
+"""Shared fixtures. Services (PostgreSQL, Redis, chromium) are used where reachable;
+with KOMMA_REQUIRE_SERVICES=1 (CI) a missing service fails the run instead of skipping."""
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+
+from komma.accounts.models import Membership, Municipality, User
+
+REQUIRE_SERVICES = os.environ.get("KOMMA_REQUIRE_SERVICES") == "1"
+PASSWORD = "ein-sicheres-Passwort-2026"
+
+
+def need_service(name: str, available: bool, why: str):
+    """Skip locally, fail in CI, when a real service is not available."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{name} is required in CI but not available: {why}")
+    pytest.skip(f"{name} not available: {why}")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Plugin states and rate limits live in the cache; tests start from a clean one."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def municipality(db):
+    return Municipality.objects.create(
+        name="Stadt Testhausen", kind="kreisfreie_stadt", bundesland="NW", ags="05999000",
+        programme_status="model",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def other_municipality(db):
+    return Municipality.objects.create(
+        name="Gemeinde Anderswo", kind="gemeinde", bundesland="BY", ags="09999999",
+        programme_status="applicant",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def make_member(db):
+    """Create a member with a verified address; ``municipality`` makes a membership."""
+
+    def make(pseudonym, *, email=None, municipality=None, coordinator=False, **fields):
+        email = email or f"{pseudonym.lower()}@example.org"
+        user = User.objects.create_user(
+            email=email, password=PASSWORD, pseudonym=pseudonym, **fields
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if municipality is not None:
+            Membership.objects.create(
+                user=user, municipality=municipality, is_coordinator=coordinator
+            )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(make_member, municipality):
+    return make_member("WacheEule", municipality=municipality)

@@ -1,0 +1,145 @@
+"""The plugin contract, proven with the sample plugin (installed only via its entry point)."""
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from komma.asgi import application
+from komma.core.demo import DemoContext
+from plugins import registry
+from plugins.discovery import discover_plugin_apps, entry_point_plugins
+from plugins.hooks import (
+    collect,
+    demo_data,
+    nav_entries,
+    personal_data_export,
+    search_documents,
+)
+from plugins.models import PluginState
+from plugins.routing import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def switch(plugin_id: str, on: bool) -> None:
+    PluginState.objects.update_or_create(plugin_id=plugin_id, defaults={"enabled": on})
+    registry.forget_states()
+
+
+def test_entry_point_discovery_and_exclusion():
+    assert entry_point_plugins()["sample"] == "sample_plugin.apps.SamplePluginConfig"
+    assert "sample_plugin.apps.SamplePluginConfig" in discover_plugin_apps([], [])
+    assert discover_plugin_apps([], ["sample"]) == []
+    assert discover_plugin_apps(["toolbox.apps.ToolboxConfig"], ["toolbox", "sample"]) == []
+    assert discover_plugin_apps(["toolbox.apps.ToolboxConfig"], ["sample"]) == [
+        "toolbox.apps.ToolboxConfig"
+    ]
+
+
+def test_metadata_of_installed_plugin():
+    plugin = registry.get_plugin("sample")
+    assert plugin.metadata() == {
+        "id": "sample",
+        "name": "Beispiel-Plugin",
+        "module_area": "x",
+        "version": "1.0",
+        "description": "Test plugin for the plugin contract.",
+        "app": "sample_plugin",
+    }
+    assert PluginState.objects.filter(plugin_id="sample", enabled=True).exists()
+
+
+def test_urls_mounted_under_prefix_and_namespace(client):
+    assert reverse("sample:index") == "/beispiel/"
+    assert client.get("/beispiel/").content == b"sample plugin page"
+
+
+def test_switched_off_plugin_answers_404_and_back(client):
+    switch("sample", False)
+    assert client.get("/beispiel/").status_code == 404
+    switch("sample", True)
+    assert client.get("/beispiel/").status_code == 200
+
+
+def test_nav_entry_disappears_when_switched_off(client):
+    assert 'href="/beispiel/"' in client.get("/").content.decode()
+    switch("sample", False)
+    assert 'href="/beispiel/"' not in client.get("/").content.decode()
+
+
+def test_hooks_skip_switched_off_plugin(rf, member):
+    request = rf.get("/")
+    request.user = member
+    assert [e.key for e in collect(nav_entries.send(sender=None, request=request))] == ["sample"]
+    assert collect(search_documents.send(sender=None)) == ["sample_plugin.SampleDocument"]
+    switch("sample", False)
+    assert collect(nav_entries.send(sender=None, request=request)) == []
+    assert collect(search_documents.send(sender=None)) == []
+    assert personal_data_export.send(sender=None, user=member) == []
+    ctx = DemoContext()
+    demo_data.send(sender=None, context=ctx)
+    assert ctx.messages == []
+
+
+def test_role_permission_hook_grants_even_when_off():
+    from komma.accounts.actions import sync_roles
+
+    switch("sample", False)
+    sync_roles()
+    group = Group.objects.get(name="Moderation Live-Beratung")
+    assert group.permissions.filter(codename="view_pluginstate").exists()
+
+
+async def _connect(path, user=None):
+    communicator = WebsocketCommunicator(
+        application, path, headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    )
+    if user is not None:
+        communicator.scope["user"] = user
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_websocket_route_mounted_and_gated(member):
+    from channels.db import database_sync_to_async
+
+    # Anonymous: closed with 4401 by the member consumer.
+    communicator = await _connect("/ws/beispiel/echo/")
+    connected, _ = await communicator.connect()
+    assert (await communicator.receive_output())["code"] == CLOSE_UNAUTHENTICATED
+    await communicator.disconnect()
+
+    # Unknown route: 4404.
+    communicator = await _connect("/ws/nichts/")
+    await communicator.connect()
+    assert (await communicator.receive_output())["code"] == CLOSE_NOT_FOUND
+
+    # Switched off: 4404 even for a member.
+    await database_sync_to_async(switch)("sample", False)
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    await communicator.connect()
+    assert (await communicator.receive_output())["code"] == CLOSE_NOT_FOUND
+
+    await database_sync_to_async(switch)("sample", True)
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_to(text_data="not json")
+    assert (await communicator.receive_json_from())["code"] == "bad_json"
+    await communicator.send_json_to({"type": "echo", "text": "hallo"})
+    reply = await communicator.receive_json_from()
+    assert reply["text"] == "hallo" and reply["from"]["pseudonym"] == "WacheEule"
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_foreign_origin_is_refused(member):
+    communicator = WebsocketCommunicator(
+        application, "/ws/beispiel/echo/", headers=[(b"origin", b"https://evil.example")]
+    )
+    communicator.scope["user"] = member
+    connected, _ = await communicator.connect()
+    assert not connected
