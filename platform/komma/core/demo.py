@@ -131,11 +131,10 @@ def seed_people(ctx: DemoContext) -> None:
                 Membership.objects.create(
                     user=user, municipality=ctx.municipalities[ags], is_coordinator=coordinator
                 )
-            if superuser or {"admin", "editor", "moderator"} & set(roles):
-                if not Authenticator.objects.filter(
-                    user=user, type=Authenticator.Type.TOTP
-                ).exists():
-                    TOTP.activate(user, DEMO_TOTP_SECRET)
+            needs_mfa = superuser or {"admin", "editor", "moderator"} & set(roles)
+            has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+            if needs_mfa and not has_totp.exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
         ctx.people[user.pseudonym] = user
     ctx.log(f"{len(ctx.people)} members")
 
