@@ -14,6 +14,8 @@ class Role:
     description: str
     requires_mfa: bool
     permissions: tuple[str, ...]
+    # Wagtail page permissions (codenames) on the whole page tree.
+    page_permissions: tuple[str, ...] = ()
 
 
 ROLES: dict[str, Role] = {
@@ -33,6 +35,7 @@ ROLES: dict[str, Role] = {
                 "wagtailimages.change_image",
                 "wagtailimages.choose_image",
             ),
+            ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         ),
         Role(
             "moderator",

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's session list uses it
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,8 @@ WAGTAIL_SITE_NAME = "KomMA Netzwerk"
 WAGTAILADMIN_BASE_URL = KOMMA_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
+# No Gravatar: it is a third-party request and its URL carries a hash of the e-mail.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_USAGE_COUNT_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset goes through allauth only
