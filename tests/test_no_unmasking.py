@@ -130,7 +130,7 @@ def test_json_export_holds_only_own_data(client, hidden_people, viewer):
 
 def test_wagtail_admin_shows_editors_by_pseudonym(client, hidden_people):
     """An editor's revisions are shown to other editors by pseudonym, never by name."""
-    first, second = hidden_people
+    _first, second = hidden_people
     home = Page.objects.get(depth=2).specific
     home.lead = "Überarbeitet."
     home.save_revision(user=second, log_action=True).publish()

@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 STDLIB = Path(os.__file__).parent
