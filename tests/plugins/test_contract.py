@@ -143,3 +143,62 @@ async def test_foreign_origin_is_refused(member):
     communicator.scope["user"] = member
     connected, _ = await communicator.connect()
     assert not connected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_logout_closes_live_connections(member):
+    from channels.db import database_sync_to_async
+    from django.contrib.auth.signals import user_logged_out
+
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    connected, _ = await communicator.connect()
+    assert connected
+    await database_sync_to_async(user_logged_out.send)(
+        sender=type(member), request=None, user=member
+    )
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
+
+
+def test_admin_switch_in_wagtail_admin(client, make_member):
+    """An admin switches the plugin off in the Wagtail admin; its page answers 404 at once."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    admin = make_member("Netzpflege", is_superuser=True, is_staff=True)
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(admin)
+    state = PluginState.objects.get(plugin_id="sample")
+    listing = client.get("/admin/plugins/")
+    assert listing.status_code == 200 and "Beispiel-Plugin" in listing.content.decode()
+    response = client.post(f"/admin/plugins/edit/{state.pk}/", {"enabled": ""})
+    assert response.status_code == 302
+    assert client.get("/beispiel/").status_code == 404
+    assert client.get("/admin/plugins/add/").status_code in (302, 403, 404)  # installed, not added
+
+
+def test_removed_plugin_leaves_core_working(tmp_path):
+    """Excluding the plugin (as if uninstalled) needs no core change: checks pass, URL is gone."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
+           "KOMMA_PLUGINS_EXCLUDE": "sample", "PYTHONPATH": f"{root / 'platform'}{os.pathsep}{root}"}  # fmt: skip
+    code = (
+        "import django; django.setup();"
+        "from django.core.management import call_command; call_command('check');"
+        "from django.urls import resolve, Resolver404;"
+        "from plugins.registry import installed_plugins;"
+        "print([p.plugin_id for p in installed_plugins()]);"
+        "\ntry:\n    resolve('/beispiel/'); print('resolved', resolve('/beispiel/').namespaces)"
+        "\nexcept Resolver404:\n    print('gone')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2] == "[]"
+    # Without the plugin the path falls through to the Wagtail page tree, not to a plugin.
+    assert "sample" not in lines[-1]
