@@ -185,8 +185,12 @@ def test_removed_plugin_leaves_core_working(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "KOMMA_PLUGINS_EXCLUDE": "sample", "PYTHONPATH": f"{root / 'platform'}{os.pathsep}{root}"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "KOMMA_PLUGINS_EXCLUDE": "sample",
+        "PYTHONPATH": f"{root / 'platform'}{os.pathsep}{root}",
+    }
     code = (
         "import django; django.setup();"
         "from django.core.management import call_command; call_command('check');"
