@@ -47,6 +47,20 @@ def sync_roles(**kwargs) -> None:
             if permission is not None:  # apps migrated later grant on their own migrate
                 found.append(permission)
         group.permissions.add(*found)
+        _grant_page_permissions(group, ROLES[key].page_permissions)
+
+
+def _grant_page_permissions(group: Group, codenames: tuple[str, ...]) -> None:
+    """Grant Wagtail page permissions on the tree's root (so on every page)."""
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None or not codenames:
+        return
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
 
 def do_set_roles(user: User, role_keys: list[str], *, by: User | None, reason: str) -> None:

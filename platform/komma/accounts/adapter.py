@@ -37,7 +37,8 @@ class AccountAdapter(DefaultAccountAdapter):
         invitation = invitation_in_session(getattr(self, "request", None))
         if invitation is not None and email.strip().lower() != invitation.email.lower():
             raise ValidationError(
-                _("Please sign up with the e-mail address the invitation was sent to.")
+                _("Please sign up with the e-mail address the invitation was sent to."),
+                code="invitation_email",
             )
         return email
 

@@ -32,11 +32,12 @@ class PersonCard:
     avatar: str  # inline SVG markup, decorative
 
 
-def present_person(subject, viewer) -> PersonCard:
+def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard:
     """What ``viewer`` (a user or AnonymousUser) may see of ``subject``.
 
-    Pass subjects fetched with ``prefetch_related(*PEOPLE_PREFETCH)`` when showing
-    many people, so the municipality check costs no query per person.
+    ``with_identity=False`` gives pseudonym and avatar only (bylines, menus): no
+    identity field is looked at, so it costs no query. Pass subjects fetched with
+    ``prefetch_related(*PEOPLE_PREFETCH)`` when showing many full cards.
     """
     if subject is None or subject.is_deleted:
         card = PersonCard(
@@ -53,7 +54,7 @@ def present_person(subject, viewer) -> PersonCard:
         return card
     is_self = bool(viewer and viewer.is_authenticated and viewer.pk == subject.pk)
     municipality = None
-    if may_see(viewer, subject, "municipality"):
+    if with_identity and may_see(viewer, subject, "municipality"):
         names = sorted(m.municipality.name for m in subject.memberships.all())
         municipality = ", ".join(names) or None
     card = PersonCard(
@@ -66,8 +67,16 @@ def present_person(subject, viewer) -> PersonCard:
             else None
         ),
         bio=subject.bio,
-        real_name=(subject.real_name or None) if may_see(viewer, subject, "real_name") else None,
-        office=(subject.office or None) if may_see(viewer, subject, "office") else None,
+        real_name=(
+            (subject.real_name or None)
+            if with_identity and may_see(viewer, subject, "real_name")
+            else None
+        ),
+        office=(
+            (subject.office or None)
+            if with_identity and may_see(viewer, subject, "office")
+            else None
+        ),
         municipality=municipality,
         avatar=avatar_svg(subject.avatar_digest()),
     )

@@ -15,7 +15,7 @@ def _viewer(context):
 @register.inclusion_tag("accounts/tags/person.html", takes_context=True)
 def person(context, subject, link=True):
     """Avatar and pseudonym, linked to the profile where the viewer may open it."""
-    return {"card": present_person(subject, _viewer(context)), "link": link}
+    return {"card": present_person(subject, _viewer(context), with_identity=False), "link": link}
 
 
 @register.inclusion_tag("accounts/tags/person_card.html", takes_context=True)
