@@ -68,7 +68,7 @@ def main():
                 pseudonym=f"Bench{i:05d}",
                 first_name="B",
                 real_name_visibility="network",
-            )  # fmt: skip
+            )
             for i in range(EXTRA_MEMBERS)
         )
         Membership.objects.bulk_create(Membership(user=u, municipality=town) for u in users)
