@@ -206,3 +206,21 @@ def test_removed_plugin_leaves_core_working(tmp_path):
     assert lines[-2] == "[]"
     # Without the plugin the path falls through to the Wagtail page tree, not to a plugin.
     assert "sample" not in lines[-1]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_deactivation_closes_live_connections(member):
+    from channels.db import database_sync_to_async
+
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    connected, _ = await communicator.connect()
+    assert connected
+
+    def deactivate():
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+
+    await database_sync_to_async(deactivate)()
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
