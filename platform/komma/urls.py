@@ -3,7 +3,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.http import Http404
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -25,8 +26,14 @@ class AdminLoginRedirect(RedirectView):
     query_string = True
 
 
+def user_admin_closed(request, *args, **kwargs):
+    """Wagtail's user admin shows identities; members are managed by pseudonym instead."""
+    raise Http404
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    re_path(r"^admin/users/", user_admin_closed),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

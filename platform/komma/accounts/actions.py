@@ -74,6 +74,18 @@ def do_set_roles(user: User, role_keys: list[str], *, by: User | None, reason: s
             audit(user, "komma.role_change", by, reason, roles=sorted(role_keys))
 
 
+def do_update_member_access(
+    user: User, *, roles: list[str], is_active: bool, by: User, reason: str
+) -> None:
+    """Set roles and the active flag of ``user`` in one logged step."""
+    with transaction.atomic():
+        do_set_roles(user, roles, by=by, reason=reason)
+        if user.is_active != is_active:
+            user.is_active = is_active
+            user.save(update_fields=["is_active"])
+            audit(user, "komma.access_change", by, reason, is_active=is_active)
+
+
 # --- Invitations ------------------------------------------------------------------
 def check_create_invitation(
     by: User, *, email: str, municipality: Municipality | None, roles: list[str],

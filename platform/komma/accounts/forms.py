@@ -140,3 +140,25 @@ class RevealIdentityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required. The member will see this reason."),
     )
+
+
+class MemberRolesForm(forms.Form):
+    """An admin changes a member's roles or active state; the reason is logged."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        required=False,
+        choices=[(key, role.group_name) for key, role in ROLES.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_active = forms.BooleanField(
+        label=_("Account active"),
+        required=False,
+        help_text=_("An inactive member cannot log in; open connections are closed."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Goes into the audit log."),
+    )

@@ -42,8 +42,11 @@ def needs_second_factor(user) -> bool:
 class RequireMFAMiddleware:
     """Sends members of MFA-bound roles to the TOTP setup until they have a second factor.
 
-    The answer is kept in the session for a minute so ordinary requests cost no
-    query; adding or removing an authenticator clears it at once (see receivers).
+    A "has a second factor" answer is kept in the session for a minute so ordinary
+    requests cost no query; removing an authenticator clears it at once (see
+    receivers). A "needs one" answer is not reused: a factor added in another
+    session must take effect at once, or this session loops between allauth's
+    activate and deactivate pages until the minute is over.
     """
 
     def __init__(self, get_response):
@@ -61,7 +64,7 @@ class RequireMFAMiddleware:
             return None
         state = request.session.get(SESSION_KEY)
         now = time.time()
-        if not state or now - state[0] > RECHECK_SECONDS:
+        if not state or state[1] or now - state[0] > RECHECK_SECONDS:
             state = (now, needs_second_factor(user))
             request.session[SESSION_KEY] = state
         if state[1]:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,9 +11,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import actions
-from .forms import RevealIdentityForm
+from .forms import MemberRolesForm, RevealIdentityForm
 from .models import Municipality, User
 from .presentation import PEOPLE_PREFETCH
+from .roles import ROLES
 
 
 class MunicipalityViewSet(ModelViewSet):
@@ -50,6 +51,28 @@ def members_view(request):
     )
 
 
+def roles_view(request, pk):
+    """Change a member's roles and active state, with a reason that goes into the audit log."""
+    if not request.user.has_perm("accounts.reveal_identity"):
+        raise PermissionDenied
+    subject = get_object_or_404(User, pk=pk, deleted_at__isnull=True)
+    current = [key for key, role in ROLES.items() if subject.groups.filter(name=role.group_name)]
+    form = MemberRolesForm(
+        request.POST or None, initial={"roles": current, "is_active": subject.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_member_access(
+            subject,
+            roles=form.cleaned_data["roles"],
+            is_active=form.cleaned_data["is_active"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The changes have been saved and logged."))
+        return redirect("komma_members")
+    return render(request, "accounts/admin/roles.html", {"subject": subject, "form": form})
+
+
 def reveal_view(request, pk):
     """Reveal one member's identity: explicit, with a reason, logged, told to the member."""
     if not request.user.has_perm("accounts.reveal_identity"):
@@ -78,12 +101,20 @@ def register_member_urls():
     return [
         path("mitglieder/", members_view, name="komma_members"),
         path("mitglieder/<int:pk>/offenlegen/", reveal_view, name="komma_reveal_identity"),
+        path("mitglieder/<int:pk>/rollen/", roles_view, name="komma_member_roles"),
     ]
 
 
 class MembersMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm("accounts.reveal_identity")
+
+
+@hooks.register("construct_settings_menu")
+def hide_wagtail_user_admin(request, menu_items):
+    """Wagtail's user admin lists names and e-mail addresses; members are managed by
+    pseudonym in "Members" instead (the URLs are closed in ``komma.urls``)."""
+    menu_items[:] = [item for item in menu_items if item.name != "users"]
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,6 +13,7 @@ AUDIT_ACTIONS = {
     "komma.invitation_revoke": ("Revoke invitation", "Invitation revoked"),
     "komma.account_delete": ("Delete account", "Account deleted"),
     "komma.role_change": ("Change roles", "Roles changed"),
+    "komma.access_change": ("Change access", "Account activated or deactivated"),
 }
 
 

@@ -1,0 +1,73 @@
+"""Admins manage members by pseudonym; Wagtail's identity-showing user admin is closed."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group
+from wagtail.models import ModelLogEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, make_member):
+    admin = make_member("Netzpflege")
+    admin.groups.add(Group.objects.get(name="Administration"))
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(admin)
+    return client
+
+
+def test_wagtail_user_admin_is_closed(client, make_member, member):
+    """Even a superuser (who would see Wagtail's "Users" menu) gets neither menu nor page."""
+    superuser = make_member("Obermacht", is_superuser=True, is_staff=True)
+    TOTP.activate(superuser, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(superuser)
+    admin_client = client
+    assert admin_client.get("/admin/users/").status_code == 404
+    assert admin_client.get(f"/admin/users/edit/{member.pk}/").status_code == 404
+    # The sidebar menu is embedded as JSON for the admin's JavaScript.
+    dashboard = admin_client.get("/admin/").content.decode().replace("\\/", "/")
+    assert "/admin/users/" not in dashboard
+    assert "/admin/mitglieder/" in dashboard
+
+
+def test_member_list_shows_pseudonyms_only(admin_client, make_member):
+    make_member("VerdeckteQuelle", first_name="Hannelore", last_name="Zwiebelturm")
+    page = admin_client.get("/admin/mitglieder/").content.decode()
+    assert "VerdeckteQuelle" in page
+    assert "Zwiebelturm" not in page and "verdecktequelle@example.org" not in page
+
+
+def test_roles_change_needs_a_reason_and_is_logged(admin_client, member):
+    url = f"/admin/mitglieder/{member.pk}/rollen/"
+    response = admin_client.post(url, {"roles": ["moderator"], "is_active": "on", "reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    assert not member.groups.exists()
+
+    response = admin_client.post(
+        url, {"roles": ["moderator"], "is_active": "on", "reason": "Moderation Forum Nord"}
+    )
+    assert response.status_code == 302
+    assert list(member.groups.values_list("name", flat=True)) == ["Moderation"]
+    entry = ModelLogEntry.objects.get(action="komma.role_change", object_id=str(member.pk))
+    assert entry.data == {"reason": "Moderation Forum Nord", "roles": ["moderator"]}
+    assert entry.user.pseudonym == "Netzpflege"
+
+
+def test_deactivation_is_logged_and_blocks_login(admin_client, member, client):
+    response = admin_client.post(
+        f"/admin/mitglieder/{member.pk}/rollen/", {"roles": [], "reason": "Konto kompromittiert"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.is_active is False
+    assert ModelLogEntry.objects.filter(action="komma.access_change").count() == 1
+
+
+def test_plain_member_cannot_manage_members(client, member):
+    client.force_login(member)
+    assert client.get("/admin/mitglieder/").status_code in (302, 403)
+    assert client.post(
+        f"/admin/mitglieder/{member.pk}/rollen/", {"roles": ["admin"], "reason": "x" * 20}
+    ).status_code in (302, 403)
+    assert not member.groups.exists()
