@@ -31,11 +31,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Re-extract and compile the message catalogues after changing UI strings.
+# Re-extract and compile the German catalogue after changing UI strings.
 messages: $(STAMP)
-	cd platform/komma && ../../$(BIN)/python ../../manage.py makemessages -l de -l en --no-obsolete \
-	  --ignore '*/node_modules/*' --ignore '.venv/*' && \
-	  ../../$(BIN)/python ../../manage.py compilemessages -l de -l en
+	$(BIN)/python manage.py makemessages -l de --no-obsolete \
+	  -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*" -i "build/*"
+	msgfmt --check -o platform/komma/locale/de/LC_MESSAGES/django.mo \
+	  platform/komma/locale/de/LC_MESSAGES/django.po
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
