@@ -251,6 +251,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # documents pass Django's permission checks
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "xlsx", "ods", "pptx", "odp"]
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed calls to third parties
 
