@@ -36,3 +36,11 @@ def test_member_profile(warm, member, make_member, municipality, django_assert_n
 ANON_HOME = 6
 MEMBER_HOME = 11
 MEMBER_PROFILE = 13
+
+
+def test_member_pages_are_not_stored(client, member):
+    client.force_login(member)
+    response = client.get(reverse("accounts:profile"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    client.logout()
+    assert not client.get("/").has_header("Cache-Control")

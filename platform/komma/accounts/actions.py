@@ -172,6 +172,10 @@ def do_accept_invitation(invitation_id: int, user: User) -> Invitation:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        # Other open invitations to the same address are spent now too.
+        Invitation.objects.filter(
+            email__iexact=invitation.email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).exclude(pk=invitation.pk).update(revoked_at=invitation.accepted_at)
         if invitation.municipality_id:
             Membership.objects.get_or_create(
                 user=user,
@@ -264,7 +268,13 @@ def export_personal_data(user: User) -> dict:
         ],
         "roles": sorted(user.groups.values_list("name", flat=True)),
         "invitations_sent": [
-            {"email": i.email, "created_at": i.created_at.isoformat(), "status": i.status}
+            {
+                # Once accepted, the address belongs to a member's identity: hidden,
+                # as on the invitations page.
+                "email": None if i.status == "accepted" else i.email,
+                "created_at": i.created_at.isoformat(),
+                "status": i.status,
+            }
             for i in user.sent_invitations.all()
         ],
         "identity_reveals": [

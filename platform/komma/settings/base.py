@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "komma.accounts.middleware.RequireMFAMiddleware",
+    "komma.core.middleware.PrivateCacheMiddleware",
     "plugins.middleware.PluginGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -199,7 +200,9 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KomMA Netzwerk] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # allauth's defaults: a town hall behind one address is not locked out by a few
+    # typos, while one account takes at most 5 wrong passwords per 5 minutes.
+    "login_failed": "10/m/ip,5/5m/key",
     "signup": "10/h/ip",
     "reset_password": "5/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -213,6 +216,7 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # no mail to addresses without an accoun
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "KomMA Netzwerk"
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second window (clock drift, slow typing)
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 USERSESSIONS_TRACK_ACTIVITY = False
 
