@@ -286,9 +286,10 @@ def export_personal_data(user: User) -> dict:
             for r in user.identity_reveals.select_related("revealed_by")
         ],
     }
-    for _receiver, section in personal_data_export.send_robust(sender=None, user=user):
-        if isinstance(section, dict):
-            data.update(section)
+    # ``send``, not ``send_robust``: an export missing a plugin's part would look
+    # complete; a failing plugin must fail the export instead.
+    for _receiver, section in personal_data_export.send(sender=None, user=user):
+        data.update(section or {})
     return data
 
 
