@@ -20,3 +20,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 KOMMA_TEST_REDIS_URL = env_str("REDIS_URL")
+# Connections opened in worker threads (database_sync_to_async) must not outlive
+# their task, or PostgreSQL refuses to drop the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
