@@ -33,8 +33,8 @@ def test_member_profile(warm, member, make_member, municipality, django_assert_n
         assert warm.get(url).status_code == 200
 
 
-ANON_HOME = 6
-MEMBER_HOME = 11
+ANON_HOME = 7  # +1: the page locale, for the content's lang attribute
+MEMBER_HOME = 12
 MEMBER_PROFILE = 13
 
 

@@ -91,7 +91,9 @@ class InvitationForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False
     )
-    as_coordinator = forms.BooleanField(label=_("as municipal coordinator"), required=False)
+    as_coordinator = forms.BooleanField(
+        label=_("Invite as municipal coordinator (may invite colleagues)"), required=False
+    )
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
         required=False,
@@ -102,6 +104,10 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, municipalities, allow_roles: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
+        only = list(municipalities[:2])
+        if len(only) == 1:  # a coordinator of one municipality: nothing to choose
+            self.fields["municipality"].initial = only[0].pk
+            self.fields["municipality"].empty_label = None
         if not allow_roles:
             del self.fields["roles"]
             self.fields["municipality"].required = True

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import MainMenuModule
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import actions
@@ -15,6 +16,19 @@ from .forms import MemberRolesForm, RevealIdentityForm
 from .models import Municipality, User
 from .presentation import PEOPLE_PREFETCH
 from .roles import ROLES
+
+
+def _pseudonymous_sidebar_args(self):
+    """Wagtail's sidebar names the user by ``user.first_name`` (the real name here)."""
+    menu_items, account_items, account = _wagtail_sidebar_args(self)
+    return [menu_items, account_items, {**account, "name": self.user.display_name}]
+
+
+# Wagtail offers no hook for the sidebar's account name, and it reads ``first_name``
+# directly; we replace that one method so the admin shows the pseudonym (tested in
+# tests/test_no_unmasking.py).
+_wagtail_sidebar_args = MainMenuModule.js_args
+MainMenuModule.js_args = _pseudonymous_sidebar_args
 
 
 class MunicipalityViewSet(ModelViewSet):

@@ -11,11 +11,13 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from wagtail.models import Site
 
 from komma.accounts.actions import do_set_roles
 from komma.accounts.choices import Bundesland, MunicipalityKind, ProgrammeStatus, Visibility
 from komma.accounts.models import Membership, Municipality, User
-from komma.pages.models import HomePage
+from komma.core.models import SiteChrome
+from komma.pages.models import HomePage, StandardPage
 from komma.pages.setup import ensure_core_pages, stream
 from plugins.hooks import demo_data
 
@@ -91,6 +93,43 @@ HOME_BODY = [
 ]  # fmt: skip
 
 
+IMPRINT_BODY = [
+    ("paragraph", "<p><b>Umsetzung des Programms KomMA</b><br>IMAP GmbH<br>Cantadorstraße 3<br>"
+                  "40211 Düsseldorf<br>Telefon +49 (0)211 513 69 73-0<br>"
+                  "E-Mail: komma@imap-institut.de</p>"),
+    ("paragraph", "<p>Standort Berlin: Dresdener Straße 15, 10999 Berlin</p>"),
+    ("heading", "Förderung"),
+    ("paragraph", "<p>Gefördert von der Beauftragten der Bundesregierung für Migration, "
+                  "Flüchtlinge und Integration und Beauftragten der Bundesregierung für "
+                  "Antirassismus.</p>"),
+    ("callout", {"heading": "Demo-Inhalt",
+                 "text": "<p>Dieses Impressum ist Beispielinhalt der Entwicklungsumgebung. "
+                         "Die Redaktion ersetzt es vor dem Betrieb.</p>"}),
+]  # fmt: skip
+
+PRIVACY_BODY = [
+    ("paragraph", "<p>Im KomMA Netzwerk treten Sie unter einem Pseudonym auf. Ihr Name, Ihre "
+                  "E-Mail-Adresse, Ihr Amt und Ihre Kommune sind für andere nur sichtbar, wenn "
+                  "Sie es in Ihren Einstellungen zur Privatsphäre erlauben.</p>"),
+    ("heading", "Welche Daten wir verarbeiten"),
+    ("paragraph", "<ul><li>Konto: E-Mail-Adresse, Passwort (nur als Hash), Pseudonym, "
+                  "freiwillig Name, Amt und Kurzvorstellung</li><li>Zugehörigkeit zu einer "
+                  "Kommune und Rollen im Netzwerk</li><li>Sicherheit: zweite Faktoren, aktive "
+                  "Sitzungen mit IP-Adresse und Browser</li></ul>"),
+    ("heading", "Keine Dritten"),
+    ("paragraph", "<p>Die Seiten laden keine Inhalte von fremden Servern, nutzen keine "
+                  "Tracker und setzen nur die technisch nötigen Cookies (Sitzung, "
+                  "CSRF-Schutz, gewählte Sprache).</p>"),
+    ("heading", "Ihre Rechte"),
+    ("paragraph", "<p>Unter „Meine Daten“ laden Sie alle gespeicherten Daten herunter und "
+                  "löschen Ihr Konto selbst. Jede Einsicht der Administration in Ihre "
+                  "Identität wird Ihnen mit Begründung angezeigt.</p>"),
+    ("callout", {"heading": "Demo-Inhalt",
+                 "text": "<p>Diese Datenschutzerklärung ist Beispielinhalt der "
+                         "Entwicklungsumgebung.</p>"}),
+]  # fmt: skip
+
+
 @dataclass
 class DemoContext:
     """What plugins get in the ``demo_data`` hook: the seeded core objects."""
@@ -147,6 +186,18 @@ def seed_home(ctx: DemoContext) -> None:
         home.body = stream(HOME_BODY)
         home.save_revision().publish()
     ctx.home = home
+    chrome = SiteChrome.for_site(Site.objects.get(is_default_site=True))
+    for link_field, slug, title, body in (
+        ("imprint_page", "impressum", "Impressum", IMPRINT_BODY),
+        ("privacy_page", "datenschutz", "Datenschutzerklärung", PRIVACY_BODY),
+    ):
+        page = StandardPage.objects.child_of(home).filter(slug=slug).first()
+        if page is None:
+            page = home.add_child(instance=StandardPage(title=title, slug=slug, body=stream(body)))
+        if getattr(chrome, f"{link_field}_id") is None:
+            setattr(chrome, link_field, page)
+    chrome.contact_email = chrome.contact_email or "komma@imap-institut.de"
+    chrome.save()
 
 
 @transaction.atomic

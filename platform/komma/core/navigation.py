@@ -36,7 +36,7 @@ def account_links(request) -> list[tuple[str, str]]:
     links = [
         (_("Profile"), reverse("accounts:profile")),
         (_("Privacy"), reverse("accounts:privacy")),
-        (_("Security"), reverse("mfa_index")),
+        (_("Two-factor authentication"), reverse("mfa_index")),
         (_("My data"), reverse("accounts:data")),
     ]
     if can_invite(request.user):

@@ -31,13 +31,14 @@ ACCESSIBILITY_BODY = [
      "wesentlichen Änderung des Angebots überprüft.</p>"),
     ("heading", "Feedback und Kontakt"),
     ("paragraph", "<p>Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Schreiben Sie "
-     "dem Programmteam an die im Impressum genannte Adresse. Wir antworten innerhalb von "
-     "zwei Wochen.</p>"),
+     "dem Programmteam; die Adresse steht unten auf jeder Seite und im Impressum. Wir "
+     "antworten innerhalb von zwei Wochen.</p>"),
     ("heading", "Schlichtungsverfahren"),
     ("paragraph", "<p>Wenn auch nach Ihrem Feedback keine zufriedenstellende Lösung gefunden "
      "wurde, können Sie sich an die Schlichtungsstelle nach § 16 BGG bei der Beauftragten der "
-     "Bundesregierung für die Belange von Menschen mit Behinderungen wenden "
-     "(www.schlichtungsstelle-bgg.de).</p>"),
+     "Bundesregierung für die Belange von Menschen mit Behinderungen wenden: "
+     '<a href="https://www.schlichtungsstelle-bgg.de">www.schlichtungsstelle-bgg.de</a>.</p>'),
+    ("paragraph", "<p>Stand dieser Erklärung: November 2026.</p>"),
 ]  # fmt: skip
 
 
