@@ -185,3 +185,42 @@ async def test_websocket_frames_show_pseudonym_only(hidden_people):
     assert '"pseudonym": "StilleMuehle"' in frame
     assert_no_identity(frame, "WebSocket frame")
     await communicator.disconnect()
+
+
+def test_wagtail_reports_and_exports_show_no_identity(client, hidden_people):
+    """Reports list users through get_username(); with e-mail login that was the address."""
+    _first, second = hidden_people
+    home = Page.objects.get(depth=2).specific
+    home.save_revision(user=second, log_action=True).publish(user=second, log_action=True)
+    client.force_login(second)
+    for url in ["/admin/reports/aging-pages/", "/admin/reports/aging-pages/?export=csv",
+                "/admin/reports/aging-pages/?export=xlsx", "/admin/reports/site-history/",
+                "/admin/reports/site-history/?export=csv", "/admin/reports/locked/",
+                "/admin/reports/workflow/", "/admin/reports/workflow_tasks/"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        if url.endswith("xlsx"):
+            import io
+
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(raw)).active
+            body = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row)
+        else:
+            body = raw.decode()
+        assert_no_identity(body, url)
+        if "export" in url:
+            assert "@" not in body, url
+    csv = b"".join(client.get("/admin/reports/aging-pages/?export=csv").streaming_content)
+    assert "KlugeWelle" in csv.decode()
+
+
+def test_profile_form_keeps_the_email(client, member):
+    """Saving the profile (a ModelForm, so Model.clean) must not touch the login address."""
+    client.force_login(member)
+    response = client.post("/konto/profil/", {"pseudonym": "NeuerName", "bio": "", "first_name": "",
+                                              "last_name": "", "office": ""})  # fmt: skip
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email == "wacheeule@example.org" and member.pseudonym == "NeuerName"

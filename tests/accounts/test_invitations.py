@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from komma.accounts.actions import (
@@ -111,14 +111,40 @@ def test_malformed_email_is_a_form_error_and_nothing_is_sent(
     assert mail.outbox == []
 
 
-def test_inviting_an_existing_member_is_a_form_error(client, admin_member, member, on_commit):
+def test_inviting_an_existing_member_looks_like_any_invitation(
+    client, admin_member, member, on_commit
+):
+    """The inviter cannot tell whether the address has an account (no enumeration)."""
     client.force_login(admin_member)
     with on_commit():
-        response = client.post(INVITE_URL, {"email": member.email.upper()})
-    assert response.status_code == 200
-    assert response.context["form"].has_error("email", "exists")
-    assert not Invitation.objects.exists()
-    assert mail.outbox == []
+        existing = client.post(INVITE_URL, {"email": member.email.upper()})
+        fresh = client.post(INVITE_URL, {"email": "noch-niemand@example.org"})
+    assert existing.status_code == fresh.status_code == 302
+    assert existing["Location"] == fresh["Location"]
+    statuses = {i.email: i.status for i in Invitation.objects.all()}
+    assert statuses == {member.email: "open", "noch-niemand@example.org": "open"}
+    notice, link_mail = sorted(mail.outbox, key=lambda m: m.to[0] != member.email)
+    assert notice.to == [member.email] and "/konto/einladung/" not in notice.body
+    assert "/konto/login/" in notice.body
+    assert "/konto/einladung/" in link_mail.body
+
+
+def test_invitations_are_rate_limited_per_inviter(admin_member, municipality, on_commit):
+    from komma.accounts.actions import INVITATIONS_PER_HOUR, check_create_invitation
+
+    with on_commit():
+        for i in range(INVITATIONS_PER_HOUR):
+            check_create_invitation(
+                admin_member, email=f"person{i}@example.org", municipality=municipality,
+                roles=[], as_coordinator=False,
+            )  # fmt: skip
+        with pytest.raises(ValidationError):
+            check_create_invitation(
+                admin_member, email="eine-zu-viel@example.org", municipality=municipality,
+                roles=[], as_coordinator=False,
+            )  # fmt: skip
+    assert Invitation.objects.count() == INVITATIONS_PER_HOUR
+    assert len(mail.outbox) == INVITATIONS_PER_HOUR
 
 
 def test_coordinator_invites_into_own_municipality_only(

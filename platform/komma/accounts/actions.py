@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from komma.core.audit import audit
+from komma.core.ratelimit import allow
 from komma.core.tasks import send_email
 from plugins.hooks import personal_data_export, role_permissions
 
@@ -86,6 +87,9 @@ def do_update_member_access(
             audit(user, "komma.access_change", by, reason, is_active=is_active)
 
 
+INVITATIONS_PER_HOUR = 30
+
+
 # --- Invitations ------------------------------------------------------------------
 def check_create_invitation(
     by: User, *, email: str, municipality: Municipality | None, roles: list[str],
@@ -104,8 +108,14 @@ def check_create_invitation(
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValidationError(_("Unknown role: %(roles)s") % {"roles": ", ".join(sorted(unknown))})
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("This address already has an account."), code="exists")
+    if not allow("invite", by.pk, INVITATIONS_PER_HOUR, 3600):
+        raise ValidationError(
+            _("You have sent many invitations in a short time. Please try again later."),
+            code="rate_limited",
+        )
+    # Whether the address already has an account is not told to the inviter (that
+    # would let anyone with invitation rights test who is in the network): the
+    # invitation is stored and listed alike; the mail differs (do_create_invitation).
     return do_create_invitation(
         by, email=email, municipality=municipality, roles=roles, as_coordinator=as_coordinator
     )
@@ -128,15 +138,26 @@ def do_create_invitation(
             expires_at=timezone.now() + timedelta(days=settings.KOMMA_INVITATION_VALID_DAYS),
         )
         if by is not None:
-            audit(invitation, "komma.invitation_create", by, municipality=str(municipality or ""))
-        link = f"{settings.KOMMA_BASE_URL.rstrip('/')}/konto/einladung/{token}/"
+            audit(
+                invitation, "komma.invitation_create", by,
+                municipality=str(municipality or ""), roles=sorted(roles),
+                as_coordinator=as_coordinator,
+            )  # fmt: skip
+        base = settings.KOMMA_BASE_URL.rstrip("/")
         context = {
             "invitation": invitation,
-            "link": link,
+            "link": f"{base}/konto/einladung/{token}/",
+            "login_link": f"{base}/konto/login/",
             "days": settings.KOMMA_INVITATION_VALID_DAYS,
         }
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Invitation to KomMA Netzwerk")
-        body = render_to_string("accounts/email/invitation.txt", context)
+        # An existing member gets a notice instead of a sign-up link.
+        template = (
+            "accounts/email/invitation_existing.txt"
+            if User.objects.filter(email__iexact=email).exists()
+            else "accounts/email/invitation.txt"
+        )
+        body = render_to_string(template, context)
         transaction.on_commit(lambda: send_email.enqueue(subject, body, [email]))
     return invitation, token
 
@@ -172,10 +193,8 @@ def do_accept_invitation(invitation_id: int, user: User) -> Invitation:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
-        # Other open invitations to the same address are spent now too.
-        Invitation.objects.filter(
-            email__iexact=invitation.email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).exclude(pk=invitation.pk).update(revoked_at=invitation.accepted_at)
+        # Other open invitations to the same address stay as they are and expire:
+        # changing them would tell their inviters that the person joined.
         if invitation.municipality_id:
             Membership.objects.get_or_create(
                 user=user,

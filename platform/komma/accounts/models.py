@@ -131,10 +131,10 @@ def _new_avatar_seed() -> str:
 class User(AbstractUser):
     """A member. Login by e-mail; shown by pseudonym.
 
-    ``get_full_name()`` and ``str()`` return the pseudonym on purpose: Django's and
-    Wagtail's generic displays (admin history, revisions, workflow) then never show
-    a real name. The real name is ``real_name`` and only leaves through
-    ``presentation.present_person``.
+    ``get_full_name()``, ``get_username()`` and ``str()`` return the pseudonym on
+    purpose: Django's and Wagtail's generic displays (admin history, revisions,
+    workflow, reports) then never show a real name or an address. The real name is
+    ``real_name`` and only leaves through ``presentation.present_person``.
     """
 
     username = None
@@ -197,6 +197,22 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.display_name
+
+    def get_username(self):
+        """The pseudonym. Generic code (Wagtail reports and exports, Django's admin)
+        shows ``get_username()``; with login by e-mail it would show the address."""
+        return self.display_name
+
+    def clean(self):
+        # AbstractBaseUser.clean() writes normalize(get_username()) back into the
+        # USERNAME_FIELD; with get_username() being the pseudonym that would overwrite
+        # the e-mail address. Normalise the address itself instead.
+        models.Model.clean(self)
+        self.email = type(self).objects.normalize_email(self.email)
+
+    def natural_key(self):
+        # Serialisation keys stay the login identifier (get_by_natural_key reads e-mail).
+        return (self.email,)
 
     @property
     def real_name(self) -> str:

@@ -225,7 +225,8 @@ KOMMA_INVITATION_VALID_DAYS = env_int("KOMMA_INVITATION_VALID_DAYS", 14)
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [CORE_DIR / "locale"]
+# Our catalogue first; then formal-register ("Sie") overrides of allauth's German.
+LOCALE_PATHS = [CORE_DIR / "locale", CORE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
