@@ -1,6 +1,9 @@
 """Root URLconf: core, accounts, admin, plugins, then the Wagtail page tree."""
 
 from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404
@@ -18,6 +21,12 @@ from plugins.urls import plugin_urlpatterns
 # Every login goes through allauth: one form, one rate limit, one MFA stage.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# The Django admin would list e-mail addresses, sessions (with IP addresses) and second
+# factors next to pseudonyms; identities are seen only through the logged reveal.
+for _model in (EmailAddress, Authenticator, UserSession):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
 
 class AdminLoginRedirect(RedirectView):
     """Wagtail's own login form is replaced by allauth's (keeps ?next=)."""
@@ -34,6 +43,7 @@ def user_admin_closed(request, *args, **kwargs):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     re_path(r"^admin/users/", user_admin_closed),
+    re_path(r"^admin/bulk/accounts/user/", user_admin_closed),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

@@ -257,3 +257,21 @@ def test_privacy_form_rejects_an_invalid_level(client, subject):
     assert subject.real_name_visibility == "nobody"
     assert subject.municipality_visibility == "nobody"
     assert subject.office_visibility == "nobody"
+
+
+def test_municipality_level_names_only_shared_municipalities(
+    make_member, municipality, other_municipality
+):
+    from komma.accounts.models import Membership
+    from komma.accounts.presentation import present_person
+
+    subject = make_member(
+        "ZweiOrte", municipality=municipality, municipality_visibility="municipality"
+    )
+    Membership.objects.create(user=subject, municipality=other_municipality)
+    colleague = make_member("NurEinOrt", municipality=municipality)
+    assert present_person(subject, colleague).municipality == municipality.name
+    subject.municipality_visibility = "network"
+    subject.save()
+    names = present_person(subject, colleague).municipality
+    assert municipality.name in names and other_municipality.name in names

@@ -71,3 +71,18 @@ def test_plain_member_cannot_manage_members(client, member):
         f"/admin/mitglieder/{member.pk}/rollen/", {"roles": ["admin"], "reason": "x" * 20}
     ).status_code in (302, 403)
     assert not member.groups.exists()
+
+
+def test_no_identity_lookup_around_the_reveal(client, make_member, member):
+    """Neither the Django admin nor Wagtail's bulk user actions find a member by name/e-mail."""
+    member.last_name = "Zwiebelturm"
+    member.save()
+    superuser = make_member("Obermacht", is_superuser=True, is_staff=True)
+    TOTP.activate(superuser, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(superuser)
+    for url in ["/django-admin/account/emailaddress/?q=wacheeule",
+                "/django-admin/usersessions/usersession/", "/django-admin/mfa/authenticator/",
+                "/admin/bulk/accounts/user/set_active_state/?id=all&q=Zwiebelturm"]:  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    index = client.get("/django-admin/").content.decode()
+    assert "emailaddress" not in index and "usersession" not in index

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .avatar import avatar_svg
-from .privacy import may_see
+from .privacy import may_see, visible_municipality_ids
 
 PEOPLE_PREFETCH = ("memberships__municipality",)
 
@@ -54,8 +54,11 @@ def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard
         return card
     is_self = bool(viewer and viewer.is_authenticated and viewer.pk == subject.pk)
     municipality = None
-    if with_identity and may_see(viewer, subject, "municipality"):
-        names = sorted(m.municipality.name for m in subject.memberships.all())
+    if with_identity:
+        visible = visible_municipality_ids(viewer, subject)
+        names = sorted(
+            m.municipality.name for m in subject.memberships.all() if m.municipality_id in visible
+        )
         municipality = ", ".join(names) or None
     card = PersonCard(
         pseudonym=subject.pseudonym,

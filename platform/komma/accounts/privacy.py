@@ -71,3 +71,24 @@ def may_see(viewer_user, subject, field: str) -> bool:
     if viewer.user_id is not None and viewer.user_id == subject.pk:
         return True
     return level_allows(getattr(subject, f"{field}_visibility"), viewer, subject)
+
+
+def visible_municipality_ids(viewer_user, subject) -> frozenset[int]:
+    """Which of the subject's municipalities the viewer may see named.
+
+    Where the viewer sees the field only because they share a municipality, only
+    the shared ones are named: the others would tell a colleague more than "my
+    municipality" promised.
+    """
+    own = subject_municipality_ids(subject)
+    if not may_see(viewer_user, subject, "municipality"):
+        return frozenset()
+    viewer = viewer_facts(viewer_user)
+    level = subject.municipality_visibility
+    if viewer.user_id == subject.pk:
+        return own
+    if VISIBILITY_RANK.get(level, 0) >= VISIBILITY_RANK[Visibility.NETWORK] and viewer.is_member:
+        return own
+    if viewer.is_moderator:
+        return own
+    return own & viewer.municipality_ids
