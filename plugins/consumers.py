@@ -2,10 +2,12 @@
 
 import json
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from .routing import CLOSE_UNAUTHENTICATED
+from .registry import plugin_id_for_module
+from .routing import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_RECHECK, CLOSE_UNAUTHENTICATED
 
 MAX_FRAME_BYTES = 64 * 1024
 
@@ -15,12 +17,29 @@ def user_group_name(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def plugin_group_name(plugin_id: str) -> str:
+    """The channel-layer group every live connection into one plugin joins."""
+    return f"plugin.{plugin_id}"
+
+
+@database_sync_to_async
+def _needs_second_factor(user) -> bool:
+    from komma.accounts.middleware import needs_second_factor
+
+    return needs_second_factor(user)
+
+
 class MemberConsumer(AsyncJsonWebsocketConsumer):
     """A consumer for logged-in, active members only.
 
-    - anonymous or inactive users are closed with 4401;
+    - anonymous or inactive users are closed with 4401; members whose role requires
+      a second factor they have not set up yet, with 4403;
     - every connection joins ``user.<id>``; a ``session.revoked`` event there (sent
-      on logout, suspension or deletion) closes it with 4401;
+      on logout, suspension or deletion) closes it with 4401, an ``access.changed``
+      event (roles, memberships, password, ended sessions) with 4001 so that the
+      client reconnects and is authorised anew;
+    - every connection into a plugin joins ``plugin.<id>``; switching the plugin off
+      closes it with 4404;
     - frames that are not JSON objects, or too large, get an ``error`` frame and
       change nothing.
 
@@ -34,8 +53,15 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if await _needs_second_factor(user):
+            await self.accept()
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
         self.user = user
+        self.plugin_id = plugin_id_for_module(type(self).__module__)
         await self.channel_layer.group_add(user_group_name(user.pk), self.channel_name)
+        if self.plugin_id:
+            await self.channel_layer.group_add(plugin_group_name(self.plugin_id), self.channel_name)
         await self.member_connect()
 
     async def member_connect(self):
@@ -46,6 +72,10 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
         user = getattr(self, "user", None)
         if user is not None:
             await self.channel_layer.group_discard(user_group_name(user.pk), self.channel_name)
+        if getattr(self, "plugin_id", None):
+            await self.channel_layer.group_discard(
+                plugin_group_name(self.plugin_id), self.channel_name
+            )
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if bytes_data is not None or text_data is None:
@@ -75,3 +105,11 @@ class MemberConsumer(AsyncJsonWebsocketConsumer):
     async def session_revoked(self, event):
         """The user logged out or lost access: end this connection."""
         await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def access_changed(self, event):
+        """Roles, memberships or sessions changed: the client reconnects and is checked anew."""
+        await self.close(code=CLOSE_RECHECK)
+
+    async def plugin_disabled(self, event):
+        """The plugin was switched off: its live connections end."""
+        await self.close(code=CLOSE_NOT_FOUND)

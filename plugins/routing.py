@@ -2,6 +2,8 @@
 
 Close codes sent by the stack (documented for clients in the README):
 
+- 4001: the member's access changed (role, municipality, password, sessions):
+  reconnect, and the handshake decides anew;
 - 4401: not logged in (or the session ended);
 - 4403: logged in but not allowed (the consumer decides);
 - 4404: no such route, or the plugin is switched off.
@@ -13,6 +15,7 @@ from django.urls import path, re_path
 
 from .registry import installed_plugins, is_enabled
 
+CLOSE_RECHECK = 4001
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404

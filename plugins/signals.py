@@ -10,5 +10,20 @@ from .registry import forget_states
 
 @receiver([post_save, post_delete], sender=PluginState)
 def plugin_state_changed(sender, instance, **kwargs):
-    """A switch moved: forget the cached states once the change is committed."""
+    """A switch moved: forget the cached states, and close a switched-off plugin's
+    live connections in every process, once the change is committed."""
     transaction.on_commit(forget_states)
+    if kwargs.get("signal") is post_delete or not instance.enabled:
+        plugin_id = instance.plugin_id
+        transaction.on_commit(lambda: _close_plugin_connections(plugin_id))
+
+
+def _close_plugin_connections(plugin_id: str) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from .consumers import plugin_group_name
+
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(plugin_group_name(plugin_id), {"type": "plugin.disabled"})

@@ -224,3 +224,58 @@ async def test_deactivation_closes_live_connections(member):
     await database_sync_to_async(deactivate)()
     closed = await communicator.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
+
+
+async def _connected(member):
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_role_without_second_factor_is_refused(member):
+    from channels.db import database_sync_to_async
+
+    await database_sync_to_async(
+        lambda: member.groups.add(Group.objects.get_or_create(name="Moderation")[0])
+    )()
+    communicator = await _connect("/ws/beispiel/echo/", member)
+    await communicator.connect()
+    assert (await communicator.receive_output())["code"] == 4403
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_access_changes_make_connections_recheck(member, make_member, other_municipality):
+    from allauth.usersessions.models import UserSession
+    from channels.db import database_sync_to_async
+
+    from komma.accounts.models import Membership
+    from komma.accounts.usersessions import UserSessionsAdapter
+    from plugins.routing import CLOSE_RECHECK
+
+    changes = [
+        lambda: member.groups.add(Group.objects.get_or_create(name="Allianzpartner")[0]),
+        lambda: Membership.objects.create(user=member, municipality=other_municipality),
+        lambda: UserSessionsAdapter().end_sessions(
+            [UserSession.objects.create(user=member, ip="127.0.0.1", session_key="k" * 32)]
+        ),
+    ]
+    for change in changes:
+        communicator = await _connected(member)
+        await database_sync_to_async(change)()
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": CLOSE_RECHECK}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_switching_off_closes_open_connections(member):
+    from channels.db import database_sync_to_async
+
+    communicator = await _connected(member)
+    await database_sync_to_async(switch)("sample", False)
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}

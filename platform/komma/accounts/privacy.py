@@ -80,9 +80,9 @@ def visible_municipality_ids(viewer_user, subject) -> frozenset[int]:
     the shared ones are named: the others would tell a colleague more than "my
     municipality" promised.
     """
-    own = subject_municipality_ids(subject)
     if not may_see(viewer_user, subject, "municipality"):
         return frozenset()
+    own = subject_municipality_ids(subject)
     viewer = viewer_facts(viewer_user)
     level = subject.municipality_visibility
     if viewer.user_id == subject.pk:

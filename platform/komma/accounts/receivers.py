@@ -1,17 +1,18 @@
 """Signal receivers of the accounts app."""
 
+from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from plugins.consumers import user_group_name
 
 from .middleware import SESSION_KEY
-from .models import User
+from .models import Membership, User
 
 
 @receiver([authenticator_added, authenticator_removed])
@@ -21,11 +22,36 @@ def forget_mfa_check(sender, request=None, **kwargs):
         request.session.pop(SESSION_KEY, None)
 
 
-def revoke_live_connections(user_id: int) -> None:
-    """Close every WebSocket of the user, in every Daphne process (via the channel layer)."""
+def revoke_live_connections(user_id: int, event: str = "session.revoked") -> None:
+    """Tell every WebSocket of the user, in every Daphne process, that access ended
+    (``session.revoked``) or changed (``access.changed``: reconnect and re-check)."""
     layer = get_channel_layer()
     if layer is not None:
-        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "session.revoked"})
+        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": event})
+
+
+def recheck_after_commit(user_id: int) -> None:
+    transaction.on_commit(lambda: revoke_live_connections(user_id, "access.changed"))
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def roles_changed(sender, instance, action, pk_set=None, **kwargs):
+    """A member gained or lost a role: open connections re-authorise."""
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, User):
+        recheck_after_commit(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def membership_changed(sender, instance, **kwargs):
+    """A member joined or left a municipality: open connections re-authorise."""
+    recheck_after_commit(instance.user_id)
+
+
+@receiver([password_changed, password_set, password_reset])
+def password_changed_anywhere(sender, request=None, user=None, **kwargs):
+    """After a password change, connections of other (possibly stolen) sessions re-check."""
+    if user is not None:
+        recheck_after_commit(user.pk)
 
 
 @receiver(user_logged_out)

@@ -219,6 +219,7 @@ MFA_TOTP_ISSUER = "KomMA Netzwerk"
 MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second window (clock drift, slow typing)
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 USERSESSIONS_TRACK_ACTIVITY = False
+USERSESSIONS_ADAPTER = "komma.accounts.usersessions.UserSessionsAdapter"
 
 KOMMA_INVITATION_VALID_DAYS = env_int("KOMMA_INVITATION_VALID_DAYS", 14)
 

@@ -1,3 +1,5 @@
+from channels.db import database_sync_to_async
+
 from komma.accounts.presentation import person_json
 from plugins.consumers import MemberConsumer
 
@@ -8,6 +10,5 @@ class EchoConsumer(MemberConsumer):
     async def handle(self, content):
         if content["type"] != "echo":
             return await super().handle(content)
-        await self.send_json(
-            {"type": "echo", "text": content.get("text", ""), "from": person_json(self.user, None)}
-        )
+        sender = await database_sync_to_async(person_json)(self.user, None)
+        await self.send_json({"type": "echo", "text": content.get("text", ""), "from": sender})
