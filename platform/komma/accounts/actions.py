@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from komma.core.audit import audit
 from komma.core.ratelimit import allow
-from komma.core.tasks import send_email
+from komma.core.tasks import MailDelivery
 from plugins.hooks import personal_data_export, role_permissions
 
 from .models import IdentityReveal, Invitation, Membership, Municipality, User
@@ -158,7 +158,7 @@ def do_create_invitation(
             else "accounts/email/invitation.txt"
         )
         body = render_to_string(template, context)
-        transaction.on_commit(lambda: send_email.enqueue(subject, body, [email]))
+        invitation.mail_delivery = MailDelivery(subject, body, [email])
     return invitation, token
 
 
@@ -240,9 +240,9 @@ def do_reveal_identity(by: User, subject: User, reason: str) -> dict:
             "accounts/email/identity_revealed.txt", {"subject": subject, "reason": reason}
         )
         subject_line = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Your identity was revealed")
-        address = subject.email
-        transaction.on_commit(lambda: send_email.enqueue(subject_line, body, [address]))
+        notification = MailDelivery(subject_line, body, [subject.email])
     return {
+        "notification": notification,
         "pseudonym": subject.pseudonym,
         "real_name": subject.real_name,
         "email": subject.email,

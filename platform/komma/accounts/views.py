@@ -119,7 +119,7 @@ def invitations(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.check_create_invitation(
+            invitation, _token = actions.check_create_invitation(
                 request.user,
                 email=form.cleaned_data["email"],
                 municipality=form.cleaned_data.get("municipality"),
@@ -129,7 +129,16 @@ def invitations(request):
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
-            messages.success(request, _("The invitation has been sent."))
+            if invitation.mail_delivery.failed:
+                messages.error(
+                    request,
+                    _(
+                        "The invitation has been saved, but the e-mail could not be sent. "
+                        "Please revoke it and try again later, or tell the programme team."
+                    ),
+                )
+            else:
+                messages.success(request, _("The invitation has been sent."))
             return redirect("accounts:invitations")
     listed = selectors.invitations_visible_to(request.user)[:200]
     return render(

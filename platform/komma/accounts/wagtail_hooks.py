@@ -102,7 +102,16 @@ def reveal_view(request, pk):
         except ValidationError as exc:
             form.add_error("reason", exc)
         else:
-            messages.warning(request, _("The reveal has been logged and the member informed."))
+            if identity["notification"].failed:
+                messages.error(
+                    request,
+                    _(
+                        "The reveal has been logged, but the e-mail to the member could not be "
+                        "sent. The member still sees it in their privacy settings."
+                    ),
+                )
+            else:
+                messages.warning(request, _("The reveal has been logged and the member informed."))
     return render(
         request,
         "accounts/admin/reveal.html",
