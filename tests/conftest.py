@@ -31,6 +31,16 @@ def _clear_cache():
 
 
 @pytest.fixture
+def post_migrate_state(transactional_db):
+    """For transactional tests: what post_migrate creates (content types, permissions,
+    role groups). A preceding test's flush with serialized rollback skips post_migrate,
+    so it may be missing; emitting it again is idempotent."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture
 def municipality(db):
     return Municipality.objects.create(
         name="Stadt Testhausen", kind="kreisfreie_stadt", bundesland="NW", ags="05999000",

@@ -19,7 +19,7 @@ DEAD_SMTP = {
 
 
 @pytest.fixture
-def admin_client(client, make_member):
+def admin_client(client, make_member, post_migrate_state):
     admin = make_member("Netzpflege")
     admin.groups.add(Group.objects.get(name="Administration"))
     TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
