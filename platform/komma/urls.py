@@ -14,6 +14,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from komma.accounts.admin_account import account_view
 from komma.accounts.views import InvitationSignupView
 from komma.core.views import healthz
 from plugins.urls import plugin_urlpatterns
@@ -45,6 +46,7 @@ urlpatterns = [
     re_path(r"^admin/users/", user_admin_closed),
     re_path(r"^admin/bulk/accounts/user/", user_admin_closed),
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login"),
+    path("admin/account/", account_view, name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("dokumente/", include(wagtaildocs_urls)),

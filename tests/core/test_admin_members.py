@@ -86,3 +86,22 @@ def test_no_identity_lookup_around_the_reveal(client, make_member, member):
         assert client.get(url).status_code == 404, url
     index = client.get("/django-admin/").content.decode()
     assert "emailaddress" not in index and "usersession" not in index
+
+
+def test_admin_account_page_needs_no_real_name(admin_client):
+    page = admin_client.get("/admin/account/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="name_email-first_name"' not in html
+    assert 'name="avatar-avatar"' not in html
+    assert 'name="locale-preferred_language"' in html
+    form = {
+        "locale-preferred_language": "en",
+        "locale-current_time_zone": "",
+        "theme-theme": "system",
+        "theme-density": "default",
+        "theme-contrast": "system",
+        "theme-keyboard_shortcuts": "on",
+    }
+    response = admin_client.post("/admin/account/", form)
+    assert response.status_code == 302

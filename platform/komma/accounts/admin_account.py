@@ -1,0 +1,22 @@
+"""Wagtail's own account page, without the panels that handle identity.
+
+Wagtail's page asks editors for first and last name (required fields) and offers
+a profile photo that other staff see; here the name is optional identity under
+the member's privacy settings and the avatar is generated. Language, time zone,
+theme and notifications stay.
+"""
+
+from django.contrib.auth.decorators import login_required
+from wagtail.admin.views.account import AccountView, AvatarSettingsPanel, NameEmailSettingsPanel
+
+HIDDEN_PANELS = (NameEmailSettingsPanel, AvatarSettingsPanel)
+
+
+class PseudonymousAccountView(AccountView):
+    """The admin account page with name, e-mail and photo panels removed."""
+
+    def get_panels(self):
+        return [panel for panel in super().get_panels() if not isinstance(panel, HIDDEN_PANELS)]
+
+
+account_view = login_required(PseudonymousAccountView.as_view())
