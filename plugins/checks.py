@@ -22,3 +22,22 @@ def check_plugin_ids(app_configs=None, **kwargs):
                     Error(f"{count} plugins share the {field} {value!r}.", id="plugins.E001")
                 )
     return errors
+
+
+@register()
+def check_excluded_plugins_are_gone(app_configs=None, **kwargs):
+    """KOMMA_PLUGINS_EXCLUDE names plugin ids; a listed plugin must not be installed."""
+    from django.conf import settings
+
+    excluded = set(getattr(settings, "KOMMA_PLUGINS_EXCLUDE", []))
+    return [
+        Error(
+            f"Plugin {plugin.plugin_id!r} is excluded but still installed "
+            f"(it is listed as {plugin.name!r}; exclude that path or its id).",
+            id="plugins.E002",
+        )
+        for plugin in installed_plugins()
+        if plugin.plugin_id in excluded
+        and plugin.name not in excluded
+        and plugin.name.split(".")[-1] not in excluded
+    ]

@@ -12,11 +12,14 @@ too. ``send()`` returns ``[(receiver, response), ...]`` like Django's signals;
 :func:`collect` flattens the responses of list-returning hooks.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django.dispatch import Signal
 
 from .registry import plugin_id_for_module, plugin_states
+
+logger = logging.getLogger(__name__)
 
 
 class PluginSignal(Signal):
@@ -28,14 +31,14 @@ class PluginSignal(Signal):
     """
 
     def _active_receivers(self, sender):
-        states = None
         sync_receivers, _async_receivers = self._live_receivers(sender)
+        if not sync_receivers:
+            return
+        states = plugin_states()
         for receiver in sync_receivers:
             plugin_id = plugin_id_for_module(getattr(receiver, "__module__", ""))
-            if plugin_id is not None:
-                states = plugin_states() if states is None else states
-                if not states.get(plugin_id, False):
-                    continue
+            if plugin_id is not None and not states.get(plugin_id, False):
+                continue
             yield receiver
 
     def send(self, sender, **named):
@@ -55,7 +58,12 @@ class PluginSignal(Signal):
         for receiver in self._active_receivers(sender):
             try:
                 response = receiver(signal=self, sender=sender, **named)
-            except Exception as err:  # noqa: BLE001 - reported to the caller, not swallowed
+            except Exception as err:  # logged and returned to the caller
+                logger.exception(
+                    "hook receiver %s.%s failed",
+                    getattr(receiver, "__module__", "?"),
+                    getattr(receiver, "__qualname__", receiver),
+                )
                 response = err
             responses.append((receiver, response))
         return responses
@@ -66,10 +74,22 @@ class PluginSignal(Signal):
 
 
 def collect(responses) -> list:
-    """Flatten list-returning receivers' responses; ``None`` responses are skipped."""
+    """Flatten list-returning receivers' responses; ``None`` and failures are skipped.
+
+    A receiver that returns something other than a list or tuple is a plugin bug:
+    it is logged and skipped, so one plugin cannot break every page.
+    """
     items = []
-    for _receiver, response in responses:
+    for receiver, response in responses:
         if response is None or isinstance(response, Exception):
+            continue
+        if not isinstance(response, (list, tuple)):
+            logger.error(
+                "hook receiver %s.%s returned %s, not a list",
+                getattr(receiver, "__module__", "?"),
+                getattr(receiver, "__qualname__", receiver),
+                type(response).__name__,
+            )
             continue
         items.extend(response)
     return items

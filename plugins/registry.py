@@ -13,7 +13,7 @@ from django.db import DatabaseError
 
 from .base import PluginConfig
 
-STATE_CACHE_KEY = "plugins:states:v1"
+STATE_CACHE_KEY = "plugins:stored-states:v2"
 STATE_CACHE_SECONDS = 300
 
 
@@ -46,18 +46,22 @@ def plugin_id_for_module(module_name: str) -> str | None:
 
 
 def plugin_states() -> dict[str, bool]:
-    """plugin id -> switched on, for every installed plugin (one cache read)."""
-    states = cache.get(STATE_CACHE_KEY)
-    if states is None:
+    """plugin id -> switched on, for every plugin installed in *this* process.
+
+    The shared cache holds only what the database says; defaults of plugins without
+    a row are filled in per process, so processes with different plugin sets (a
+    rolling deploy) never overwrite each other's view.
+    """
+    stored = cache.get(STATE_CACHE_KEY)
+    if stored is None:
         from .models import PluginState
 
         stored = dict(PluginState.objects.values_list("plugin_id", "enabled"))
-        states = {
-            plugin.plugin_id: stored.get(plugin.plugin_id, plugin.enabled_by_default)
-            for plugin in installed_plugins()
-        }
-        cache.set(STATE_CACHE_KEY, states, STATE_CACHE_SECONDS)
-    return states
+        cache.set(STATE_CACHE_KEY, stored, STATE_CACHE_SECONDS)
+    return {
+        plugin.plugin_id: stored.get(plugin.plugin_id, plugin.enabled_by_default)
+        for plugin in installed_plugins()
+    }
 
 
 def is_enabled(plugin_id: str) -> bool:
@@ -92,3 +96,20 @@ def ensure_plugin_rows(**kwargs) -> None:
     except DatabaseError:  # the table does not exist yet (first migrate of another app)
         return
     forget_states()
+
+
+def belongs_to_switched_off_plugin(cls) -> bool:
+    """Whether a class (a page model, a view) lives in an installed, switched-off plugin."""
+    plugin_id = plugin_id_for_module(cls.__module__)
+    return plugin_id is not None and not is_enabled(plugin_id)
+
+
+def switched_off_models() -> list:
+    """Models of installed plugins that are switched off (for sitemaps and listings)."""
+    states = plugin_states()
+    return [
+        model
+        for plugin in installed_plugins()
+        if not states.get(plugin.plugin_id, False)
+        for model in plugin.get_models()
+    ]

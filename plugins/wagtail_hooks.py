@@ -1,5 +1,6 @@
 """Admin UI of the plugin contract: one switch per plugin."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -8,6 +9,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from .models import PluginState
+from .registry import belongs_to_switched_off_plugin
 
 
 class SwitchOnlyPolicy(ModelPermissionPolicy):
@@ -48,6 +50,13 @@ class PluginStateViewSet(ModelViewSet):
 
 
 register_permission_policy(PluginState, SwitchOnlyPolicy(PluginState))
+
+
+@hooks.register("before_serve_page")
+def refuse_pages_of_switched_off_plugins(page, request, serve_args, serve_kwargs):
+    """Wagtail pages whose model belongs to a switched-off plugin answer 404."""
+    if belongs_to_switched_off_plugin(type(page)):
+        raise Http404("This module is switched off.")
 
 
 @hooks.register("register_admin_viewset")

@@ -11,11 +11,11 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from komma.accounts.admin_account import account_view
 from komma.accounts.views import InvitationSignupView
+from komma.core.sitemaps import PageSitemap
 from komma.core.views import healthz
 from plugins.urls import plugin_urlpatterns
 
@@ -54,7 +54,7 @@ urlpatterns = [
     path("konto/signup/", InvitationSignupView.as_view(), name="account_signup"),
     path("konto/", include("komma.accounts.urls")),
     path("konto/", include("allauth.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": Sitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     *plugin_urlpatterns(),
     path("", include(wagtail_urls)),
 ]

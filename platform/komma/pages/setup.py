@@ -72,15 +72,31 @@ def ensure_home_page():
                 "gute Praxis und Empfehlungen für Kommunen.",
             )
         )
+    hostname, port = _base_host_and_port()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True,
                             site_name=HOME_TITLE)  # fmt: skip
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.site_name = site.site_name or HOME_TITLE
+        return home
+    changed = site.root_page_id != home.pk
+    site.root_page = home
+    site.site_name = site.site_name or HOME_TITLE
+    if (site.hostname, site.port) == ("localhost", 80):  # Wagtail's placeholder site
+        site.hostname, site.port = hostname, port
+        changed = True
+    if changed:
         site.save()
     return home
+
+
+def _base_host_and_port() -> tuple[str, int]:
+    """Host and port of KOMMA_BASE_URL: absolute URLs (sitemap, feeds) use them."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    url = urlsplit(settings.KOMMA_BASE_URL)
+    return url.hostname or "localhost", url.port or (443 if url.scheme == "https" else 80)
 
 
 def ensure_accessibility_statement(home):

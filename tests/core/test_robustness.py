@@ -1,0 +1,87 @@
+"""Failure containment: broken plugin hooks, e-mails in logs, stale plugin states."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+
+from komma.core.logging import RedactEmailFilter
+from plugins import registry
+from plugins.hooks import nav_entries
+from plugins.models import PluginState
+
+pytestmark = pytest.mark.django_db
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_a_broken_nav_receiver_breaks_no_page(client):
+    def raises(sender, **kwargs):
+        raise RuntimeError("plugin bug")
+
+    def wrong_type(sender, **kwargs):
+        return {"label": "kein Eintrag"}
+
+    nav_entries.connect(raises, dispatch_uid="test-raises")
+    nav_entries.connect(wrong_type, dispatch_uid="test-wrong-type")
+    handler = _Collect()
+    logging.getLogger("plugins.hooks").addHandler(handler)
+    try:
+        response = client.get("/")
+    finally:
+        logging.getLogger("plugins.hooks").removeHandler(handler)
+        nav_entries.disconnect(dispatch_uid="test-raises")
+        nav_entries.disconnect(dispatch_uid="test-wrong-type")
+    assert response.status_code == 200
+    assert 'href="/beispiel/"' in response.content.decode()  # the healthy plugin stays
+    logged = " ".join(handler.messages)
+    assert "raises failed" in logged and "returned dict, not a list" in logged
+
+
+def test_log_records_lose_email_addresses():
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "mail to %s refused", ("zq.geheim@leak.example",), None
+    )
+    try:
+        raise OSError("550 rejected <zq.geheim@leak.example>")
+    except OSError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    assert RedactEmailFilter().filter(record)
+    text = logging.Formatter().format(record)
+    assert "zq.geheim" not in text
+    assert (
+        text.startswith("mail to <e-mail> refused") and "OSError: 550 rejected <<e-mail>>" in text
+    )
+
+
+def test_shared_cache_holds_only_stored_states():
+    """Processes with other plugin sets must not overwrite each other's defaults."""
+    PluginState.objects.filter(plugin_id="sample").delete()
+    registry.forget_states()
+    assert registry.plugin_states() == {"sample": True}  # the plugin's default
+    assert cache.get(registry.STATE_CACHE_KEY) == {}  # nothing stored, nothing cached
+
+
+def test_switched_off_plugin_classes_are_recognised():
+    from sample_plugin.consumers import EchoConsumer
+
+    assert not registry.belongs_to_switched_off_plugin(EchoConsumer)
+    PluginState.objects.update_or_create(plugin_id="sample", defaults={"enabled": False})
+    registry.forget_states()
+    assert registry.belongs_to_switched_off_plugin(EchoConsumer)
+    assert not registry.belongs_to_switched_off_plugin(PluginState)  # core
+
+
+def test_sitemap_uses_the_configured_base_url(client, settings):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://127.0.0.1:8000/</loc>" in body
+    assert "localhost" not in body
