@@ -174,3 +174,37 @@ def test_deleted_address_can_be_invited_again(client, person, admin_member):
         admin_member, email=email, municipality=None, roles=[], as_coordinator=False
     )
     assert invitation.email == email
+
+
+def test_export_lists_sessions_and_audit_entries_about_me(client, make_member):
+    from allauth.usersessions.models import UserSession
+
+    from komma.accounts.actions import do_set_roles, export_personal_data
+
+    subject = make_member("Betroffene")
+    admin = make_member("Verwaltende")
+    do_set_roles(subject, ["facilitator"], by=admin, reason="Leitet die Live-Beratung Nord")
+    UserSession.objects.create(user=subject, ip="192.0.2.7", session_key="s" * 32,
+                               user_agent="Firefox")  # fmt: skip
+    data = export_personal_data(subject)
+    assert [s["ip"] for s in data["sessions"]] == ["192.0.2.7"]
+    entry = data["audit_entries_about_me"][0]
+    assert entry["action"] == "komma.role_change" and entry["by"] == "Verwaltende"
+    assert entry["reason"] == "Leitet die Live-Beratung Nord"
+
+
+def test_deletion_removes_wagtail_profile_and_invitations_to_all_addresses(make_member):
+    from allauth.account.models import EmailAddress
+    from wagtail.users.models import UserProfile
+
+    from komma.accounts.actions import do_create_invitation, do_delete_account
+    from komma.accounts.models import Invitation
+
+    user = make_member("Geht")
+    EmailAddress.objects.create(user=user, email="zweite@example.org", verified=True)
+    do_create_invitation(None, email="zweite@example.org", municipality=None, roles=[],
+                         as_coordinator=False)  # fmt: skip
+    UserProfile.get_for_user(user)
+    do_delete_account(user)
+    assert not Invitation.objects.filter(email="zweite@example.org").exists()
+    assert not UserProfile.objects.filter(user=user).exists()

@@ -9,13 +9,16 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import ModelLogEntry
 
 from komma.core.audit import audit
 from komma.core.ratelimit import allow
@@ -296,6 +299,27 @@ def export_personal_data(user: User) -> dict:
             }
             for i in user.sent_invitations.all()
         ],
+        "sessions": [
+            {
+                "started": session.created_at.isoformat(),
+                "last_seen": session.last_seen_at.isoformat(),
+                "ip": session.ip,
+                "browser": session.user_agent,
+            }
+            for session in UserSession.objects.filter(user=user)
+        ],
+        "admin_preferences": _wagtail_profile(user),
+        "audit_entries_about_me": [
+            {
+                "at": entry.timestamp.isoformat(),
+                "action": entry.action,
+                "by": present_person(entry.user, user).pseudonym if entry.user_id else None,
+                "reason": (entry.data or {}).get("reason", ""),
+            }
+            for entry in ModelLogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+            ).select_related("user")
+        ],
         "identity_reveals": [
             {
                 "at": r.created_at.isoformat(),
@@ -310,6 +334,20 @@ def export_personal_data(user: User) -> dict:
     for _receiver, section in personal_data_export.send(sender=None, user=user):
         data.update(section or {})
     return data
+
+
+def _wagtail_profile(user: User) -> dict:
+    """The admin preferences Wagtail keeps for the user (language, time zone, theme)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {}
+    return {
+        "language": profile.preferred_language,
+        "time_zone": profile.current_time_zone,
+        "theme": profile.theme,
+    }
 
 
 def check_delete_account(user: User, password: str) -> None:
@@ -327,12 +365,15 @@ def do_delete_account(user: User, *, by: User | None = None) -> None:
     the member's sessions end.
     """
     with transaction.atomic():
-        original_email = user.email
+        known = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        addresses = {user.email.lower()} | {address.lower() for address in known}
         marker = secrets.token_hex(8)
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         Membership.objects.filter(user=user).delete()
-        Invitation.objects.filter(email__iexact=original_email).delete()
+        for address in addresses:
+            Invitation.objects.filter(email__iexact=address).delete()
+        _delete_wagtail_profile(user)
         user.identity_reveals.all().delete()
         user.groups.clear()
         user.user_permissions.clear()
@@ -347,12 +388,20 @@ def do_delete_account(user: User, *, by: User | None = None) -> None:
         audit(user, "komma.account_delete", by or user)
 
 
+def _delete_wagtail_profile(user: User) -> None:
+    """Wagtail's profile may hold an uploaded photo; it goes with the identity."""
+    from wagtail.users.models import UserProfile
+
+    for profile in UserProfile.objects.filter(user=user):
+        if profile.avatar:
+            profile.avatar.delete(save=False)
+        profile.delete()
+
+
 def _end_sessions(user_id: int) -> None:
     """End every session of ``user_id``, whatever the session engine.
 
     Changing the password hash already invalidates sessions; this also removes them.
     """
-    from allauth.usersessions.models import UserSession
-
     for session in UserSession.objects.filter(user_id=user_id):
         session.end()
