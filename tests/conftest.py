@@ -78,3 +78,16 @@ def make_member(db):
 @pytest.fixture
 def member(make_member, municipality):
     return make_member("WacheEule", municipality=municipality)
+
+
+def recently_reauthenticated(client, user) -> None:
+    """Mark the client's session as having entered the password just now (allauth's
+    record), as a real admin does before a sensitive action."""
+    import time
+
+    session = client.session
+    session["account_authentication_methods_user"] = str(user.pk)
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session.save()

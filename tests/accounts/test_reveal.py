@@ -5,6 +5,7 @@ from django.core import mail
 from wagtail.models import ModelLogEntry
 
 from komma.accounts.models import IdentityReveal, User
+from tests.conftest import recently_reauthenticated
 
 from .conftest import add_role, give_totp
 
@@ -38,6 +39,7 @@ def reveal_logs(user):
 
 def test_form_is_shown_without_identity(client, admin_member, subject):
     client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
     response = client.get(reveal_url(subject))
     assert response.status_code == 200
     page = response.content.decode()
@@ -50,6 +52,7 @@ def test_form_is_shown_without_identity(client, admin_member, subject):
 @pytest.mark.parametrize("reason", ["", "weil", "   " + "x" * 19 + "   "])
 def test_short_reason_is_refused(client, admin_member, subject, on_commit, reason):
     client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
     with on_commit():
         response = client.post(reveal_url(subject), {"reason": reason})
     assert response.status_code == 200
@@ -64,6 +67,7 @@ def test_short_reason_is_refused(client, admin_member, subject, on_commit, reaso
 
 def test_reveal_with_reason_shows_logs_and_informs(client, admin_member, subject, on_commit):
     client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
     with on_commit():
         response = client.post(reveal_url(subject), {"reason": REASON})
     assert response.status_code == 200
@@ -93,6 +97,7 @@ def test_member_sees_the_reveal_in_privacy_settings(
     admin_member.first_name, admin_member.last_name = "Adalbert", "Amtmann"
     admin_member.save()
     client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
     with on_commit():
         client.post(reveal_url(subject), {"reason": REASON})
     client.logout()
@@ -132,6 +137,7 @@ def test_moderator_with_admin_access_cannot_reveal(client, make_member, subject,
     add_role(moderator, "moderator")
     give_totp(moderator)
     client.force_login(moderator)
+    recently_reauthenticated(client, moderator)
     assert client.get("/admin/").status_code == 200  # may use the admin ...
     with on_commit():
         response = client.post(reveal_url(subject), {"reason": REASON})
@@ -149,6 +155,7 @@ def test_admin_without_second_factor_is_sent_to_setup(client, make_member, subje
     admin = make_member("AdminOhneTotp")
     add_role(admin, "admin")
     client.force_login(admin)
+    recently_reauthenticated(client, admin)
     response = client.post(reveal_url(subject), {"reason": REASON})
     assert response.status_code == 302
     assert response.url == "/konto/2fa/totp/activate/"
@@ -163,6 +170,7 @@ def test_anonymous_is_sent_to_login(client, subject):
 
 def test_members_list_shows_pseudonyms_only(client, admin_member, subject):
     client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
     response = client.get("/admin/mitglieder/")
     assert response.status_code == 200
     page = response.content.decode()

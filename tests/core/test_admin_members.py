@@ -5,6 +5,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from wagtail.models import ModelLogEntry
 
+from tests.conftest import recently_reauthenticated
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,6 +16,7 @@ def admin_client(client, make_member):
     admin.groups.add(Group.objects.get(name="Administration"))
     TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     client.force_login(admin)
+    recently_reauthenticated(client, admin)
     return client
 
 
@@ -22,6 +25,7 @@ def test_wagtail_user_admin_is_closed(client, make_member, member):
     superuser = make_member("Obermacht", is_superuser=True, is_staff=True)
     TOTP.activate(superuser, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     client.force_login(superuser)
+    recently_reauthenticated(client, superuser)
     admin_client = client
     assert admin_client.get("/admin/users/").status_code == 404
     assert admin_client.get(f"/admin/users/edit/{member.pk}/").status_code == 404
@@ -80,6 +84,7 @@ def test_no_identity_lookup_around_the_reveal(client, make_member, member):
     superuser = make_member("Obermacht", is_superuser=True, is_staff=True)
     TOTP.activate(superuser, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     client.force_login(superuser)
+    recently_reauthenticated(client, superuser)
     for url in ["/django-admin/account/emailaddress/?q=wacheeule",
                 "/django-admin/usersessions/usersession/", "/django-admin/mfa/authenticator/",
                 "/admin/bulk/accounts/user/set_active_state/?id=all&q=Zwiebelturm"]:  # fmt: skip
@@ -105,3 +110,24 @@ def test_admin_account_page_needs_no_real_name(admin_client):
     }
     response = admin_client.post("/admin/account/", form)
     assert response.status_code == 302
+
+
+def test_sensitive_actions_ask_for_the_password_again(client, make_member, member):
+    """A logged-in admin session alone (hijacked, unattended) cannot reveal or change access."""
+    from komma.accounts.models import IdentityReveal
+
+    admin = make_member("Netzpflege2")
+    admin.groups.add(Group.objects.get(name="Administration"))
+    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    client.force_login(admin)
+    assert client.get(f"/admin/mitglieder/{member.pk}/offenlegen/").status_code == 200
+    response = client.post(
+        f"/admin/mitglieder/{member.pk}/offenlegen/", {"reason": "Verdacht auf Doxxing im Forum"}
+    )
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not IdentityReveal.objects.exists()
+    response = client.post(
+        f"/admin/mitglieder/{member.pk}/rollen/", {"roles": ["admin"], "reason": "x" * 20}
+    )
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not member.groups.exists()

@@ -8,6 +8,8 @@ from django.contrib.messages import get_messages
 from komma.accounts.models import IdentityReveal, Invitation
 
 # Real commits: the mail goes out on commit, as in production, before the view answers.
+from tests.conftest import recently_reauthenticated
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEAD_SMTP = {
@@ -24,6 +26,7 @@ def admin_client(client, make_member, post_migrate_state):
     admin.groups.add(Group.objects.get(name="Administration"))
     TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     client.force_login(admin)
+    recently_reauthenticated(client, admin)
     return client
 
 

@@ -1,5 +1,6 @@
 """Admin UI of the accounts app: municipalities, members by pseudonym, identity reveal."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -65,6 +66,12 @@ def members_view(request):
     )
 
 
+# Revealing an identity or changing someone's access asks for the password again
+# (allauth's "sudo mode"): a hijacked or unattended admin session is not enough.
+sensitive = reauthentication_required(allow_get=True)
+
+
+@sensitive
 def roles_view(request, pk):
     """Change a member's roles and active state, with a reason that goes into the audit log."""
     if not request.user.has_perm("accounts.reveal_identity"):
@@ -87,6 +94,7 @@ def roles_view(request, pk):
     return render(request, "accounts/admin/roles.html", {"subject": subject, "form": form})
 
 
+@sensitive
 def reveal_view(request, pk):
     """Reveal one member's identity: explicit, with a reason, logged, told to the member."""
     if not request.user.has_perm("accounts.reveal_identity"):
