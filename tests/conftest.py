@@ -11,6 +11,7 @@ from komma.accounts.models import Membership, Municipality, User
 
 REQUIRE_SERVICES = os.environ.get("KOMMA_REQUIRE_SERVICES") == "1"
 PASSWORD = "ein-sicheres-Passwort-2026"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def need_service(name: str, available: bool, why: str):
@@ -73,6 +74,20 @@ def make_member(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def admin_client(client, make_member):
+    """A logged-in member of "Administration" with TOTP who just re-entered the password."""
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import Group
+
+    admin = make_member("Netzpflege")
+    admin.groups.add(Group.objects.get(name="Administration"))
+    TOTP.activate(admin, TEST_TOTP_SECRET)
+    client.force_login(admin)
+    recently_reauthenticated(client, admin)
+    return client
 
 
 @pytest.fixture

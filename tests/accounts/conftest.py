@@ -51,3 +51,18 @@ def admin_member(make_member):
 @pytest.fixture
 def coordinator(make_member, municipality):
     return make_member("KoordKarl", municipality=municipality, coordinator=True)
+
+
+OFFICE = "Beauftragte für Vielfalt"
+
+
+@pytest.fixture
+def subject(make_member, municipality):
+    """A member with a real name and office, set to be seen by nobody."""
+    return make_member(
+        "StilleLinde77",
+        municipality=municipality,
+        first_name="Erika",
+        last_name="Mustermann",
+        office=OFFICE,
+    )

@@ -16,8 +16,9 @@ from .conftest import add_role
 
 pytestmark = pytest.mark.django_db
 
+from tests.accounts.conftest import OFFICE  # noqa: E402
+
 REAL_NAME = "Erika Mustermann"
-OFFICE = "Beauftragte für Vielfalt"
 LEVELS = [Visibility.NOBODY, Visibility.MODERATORS, Visibility.MUNICIPALITY, Visibility.NETWORK]
 VIEWERS = ["self", "anonymous", "same_municipality", "other_municipality", "moderator"]
 
@@ -28,17 +29,6 @@ ALLOWED = {
     Visibility.MUNICIPALITY: {"self", "moderator", "same_municipality"},
     Visibility.NETWORK: {"self", "moderator", "same_municipality", "other_municipality"},
 }
-
-
-@pytest.fixture
-def subject(make_member, municipality):
-    return make_member(
-        "StilleLinde77",
-        municipality=municipality,
-        first_name="Erika",
-        last_name="Mustermann",
-        office=OFFICE,
-    )
 
 
 @pytest.fixture

@@ -12,19 +12,9 @@ from .conftest import add_role, give_totp
 pytestmark = pytest.mark.django_db
 
 REASON = "Drohnachricht im Forum, Polizei bittet um Identität des Verfassers."
+from tests.accounts.conftest import OFFICE  # noqa: E402
+
 REAL_NAME = "Erika Mustermann"
-OFFICE = "Beauftragte für Vielfalt"
-
-
-@pytest.fixture
-def subject(make_member, municipality):
-    return make_member(
-        "StilleLinde77",
-        municipality=municipality,
-        first_name="Erika",
-        last_name="Mustermann",
-        office=OFFICE,
-    )
 
 
 def reveal_url(user):

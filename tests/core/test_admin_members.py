@@ -10,16 +10,6 @@ from tests.conftest import recently_reauthenticated
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, make_member):
-    admin = make_member("Netzpflege")
-    admin.groups.add(Group.objects.get(name="Administration"))
-    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    client.force_login(admin)
-    recently_reauthenticated(client, admin)
-    return client
-
-
 def test_wagtail_user_admin_is_closed(client, make_member, member):
     """Even a superuser (who would see Wagtail's "Users" menu) gets neither menu nor page."""
     superuser = make_member("Obermacht", is_superuser=True, is_staff=True)

@@ -1,16 +1,16 @@
 """A notification that could not be sent is reported, not claimed as sent."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 
 from komma.accounts.models import IdentityReveal, Invitation
 
 # Real commits: the mail goes out on commit, as in production, before the view answers.
-from tests.conftest import recently_reauthenticated
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("post_migrate_state"),
+]
 
 DEAD_SMTP = {
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -18,16 +18,6 @@ DEAD_SMTP = {
     "EMAIL_PORT": 1,  # nothing listens: connection refused
     "EMAIL_TIMEOUT": 2,
 }
-
-
-@pytest.fixture
-def admin_client(client, make_member, post_migrate_state):
-    admin = make_member("Netzpflege")
-    admin.groups.add(Group.objects.get(name="Administration"))
-    TOTP.activate(admin, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-    client.force_login(admin)
-    recently_reauthenticated(client, admin)
-    return client
 
 
 def texts(response):
