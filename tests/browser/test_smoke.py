@@ -99,3 +99,26 @@ def test_skip_link_is_first_tab_stop_and_moves_focus(page, live_server, demo, tr
     assert page.evaluate("document.activeElement.id") == "main"
     assert page.url.endswith("#main")
     assert traffic.foreign() == []
+
+
+def test_account_menu_closes_with_escape(page, live_server, demo, traffic):
+    page.goto(live_server.url + "/konto/login/")
+    form = page.locator("form", has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(EMAIL)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/")
+    menu = page.get_by_role("banner").locator("details.account-menu")
+    summary = menu.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")  # into the menu
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    summary.click()
+    expect(menu).to_have_attribute("open", "")
+    page.locator("h1").click()  # a click elsewhere closes it too
+    expect(menu).not_to_have_attribute("open", "")
+    assert traffic.foreign() == []
