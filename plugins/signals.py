@@ -1,5 +1,7 @@
 """Receivers that keep the cached plugin states in step with the database."""
 
+import logging
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -25,5 +27,9 @@ def _close_plugin_connections(plugin_id: str) -> None:
     from .consumers import plugin_group_name
 
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
         async_to_sync(layer.group_send)(plugin_group_name(plugin_id), {"type": "plugin.disabled"})
+    except Exception:  # the switch is saved; a layer outage must not make it an error
+        logging.getLogger(__name__).exception("could not close connections of %s", plugin_id)

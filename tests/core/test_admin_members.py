@@ -121,3 +121,9 @@ def test_sensitive_actions_ask_for_the_password_again(client, make_member, membe
     )
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     assert not member.groups.exists()
+
+
+def test_admin_account_page_needs_admin_access(client, member):
+    client.force_login(member)
+    response = client.get("/admin/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/konto/login/")

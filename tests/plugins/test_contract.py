@@ -279,3 +279,34 @@ async def test_switching_off_closes_open_connections(member):
     await database_sync_to_async(switch)("sample", False)
     closed = await communicator.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_role_change_from_the_group_side_also_rechecks(member):
+    from channels.db import database_sync_to_async
+
+    from plugins.routing import CLOSE_RECHECK
+
+    communicator = await _connected(member)
+    await database_sync_to_async(
+        lambda: Group.objects.get_or_create(name="Allianzpartner")[0].user_set.add(member)
+    )()
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CLOSE_RECHECK}
+
+
+def test_channel_layer_outage_does_not_fail_a_saved_change(member, settings, client):
+    """The change is committed; notifying live connections is best effort."""
+    from channels.layers import channel_layers
+
+    broken = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                          "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}  # fmt: skip
+    settings.CHANNEL_LAYERS = broken
+    channel_layers.backends.clear()
+    try:
+        from komma.accounts.receivers import revoke_live_connections
+
+        revoke_live_connections(member.pk)  # logs, does not raise
+    finally:
+        channel_layers.backends.clear()

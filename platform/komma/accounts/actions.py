@@ -155,9 +155,13 @@ def do_create_invitation(
         }
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("Invitation to KomMA Netzwerk")
         # An existing member gets a notice instead of a sign-up link.
+        has_account = (
+            User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        )
         template = (
             "accounts/email/invitation_existing.txt"
-            if User.objects.filter(email__iexact=email).exists()
+            if has_account
             else "accounts/email/invitation.txt"
         )
         body = render_to_string(template, context)
@@ -365,14 +369,14 @@ def do_delete_account(user: User, *, by: User | None = None) -> None:
     the member's sessions end.
     """
     with transaction.atomic():
-        known = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-        addresses = {user.email.lower()} | {address.lower() for address in known}
         marker = secrets.token_hex(8)
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         Membership.objects.filter(user=user).delete()
-        for address in addresses:
-            Invitation.objects.filter(email__iexact=address).delete()
+        # The invitation they accepted goes; other inviters' open invitations to these
+        # addresses stay and expire (removing them would tell those inviters that
+        # the address had an account).
+        Invitation.objects.filter(accepted_by=user).delete()
         _delete_wagtail_profile(user)
         user.identity_reveals.all().delete()
         user.groups.clear()

@@ -6,7 +6,7 @@ the member's privacy settings and the avatar is generated. Language, time zone,
 theme and notifications stay.
 """
 
-from django.contrib.auth.decorators import login_required
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.account import AccountView, AvatarSettingsPanel, NameEmailSettingsPanel
 
 HIDDEN_PANELS = (NameEmailSettingsPanel, AvatarSettingsPanel)
@@ -19,4 +19,5 @@ class PseudonymousAccountView(AccountView):
         return [panel for panel in super().get_panels() if not isinstance(panel, HIDDEN_PANELS)]
 
 
-account_view = login_required(PseudonymousAccountView.as_view())
+# The same gate as Wagtail's own account page: admin access, not just a login.
+account_view = require_admin_access(PseudonymousAccountView.as_view())

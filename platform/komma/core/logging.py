@@ -16,7 +16,11 @@ class RedactEmailFilter(logging.Filter):
     names its recipient, or a library logging "sent to <address>")."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - bad format arguments: never raise from logging
+            message = str(record.msg)
+        record.msg = redact(message)
         record.args = None
         if record.exc_info:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
