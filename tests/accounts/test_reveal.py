@@ -59,8 +59,8 @@ def test_reveal_with_reason_shows_logs_and_informs(client, admin_member, subject
     client.force_login(admin_member)
     recently_reauthenticated(client, admin_member)
     with on_commit():
-        response = client.post(reveal_url(subject), {"reason": REASON})
-    assert response.status_code == 200
+        response = client.post(reveal_url(subject), {"reason": REASON}, follow=True)
+    assert response.redirect_chain == [(reveal_url(subject), 302)]
     page = response.content.decode()
     assert REAL_NAME in page
     assert subject.email in page
@@ -168,3 +168,14 @@ def test_members_list_shows_pseudonyms_only(client, admin_member, subject):
     assert REAL_NAME not in page
     assert subject.email not in page
     assert reveal_url(subject) in page
+
+
+def test_reload_after_reveal_neither_shows_nor_repeats_it(client, admin_member, subject, on_commit):
+    """Post/redirect/get: the identity is shown once; reloading does not reveal again."""
+    client.force_login(admin_member)
+    recently_reauthenticated(client, admin_member)
+    with on_commit():
+        client.post(reveal_url(subject), {"reason": REASON}, follow=True)
+        reload = client.get(reveal_url(subject))
+    assert REAL_NAME not in reload.content.decode()
+    assert IdentityReveal.objects.count() == 1 and len(mail.outbox) == 1

@@ -94,14 +94,20 @@ def roles_view(request, pk):
     return render(request, "accounts/admin/roles.html", {"subject": subject, "form": form})
 
 
+REVEAL_SESSION_KEY = "komma_revealed_identity"
+
+
 @sensitive
 def reveal_view(request, pk):
-    """Reveal one member's identity: explicit, with a reason, logged, told to the member."""
+    """Reveal one member's identity: explicit, with a reason, logged, told to the member.
+
+    Post/redirect/get: the identity is shown once, on the page after the POST; a
+    reload shows the form again instead of repeating (and re-logging) the reveal.
+    """
     if not request.user.has_perm("accounts.reveal_identity"):
         raise PermissionDenied
     subject = get_object_or_404(User.objects.prefetch_related(*PEOPLE_PREFETCH), pk=pk)
     form = RevealIdentityForm(request.POST or None)
-    identity = None
     if request.method == "POST" and form.is_valid():
         try:
             identity = actions.check_reveal_identity(
@@ -110,7 +116,7 @@ def reveal_view(request, pk):
         except ValidationError as exc:
             form.add_error("reason", exc)
         else:
-            if identity["notification"].failed:
+            if identity.pop("notification").failed:
                 messages.error(
                     request,
                     _(
@@ -120,6 +126,10 @@ def reveal_view(request, pk):
                 )
             else:
                 messages.warning(request, _("The reveal has been logged and the member informed."))
+            request.session[REVEAL_SESSION_KEY] = {"subject": subject.pk, "identity": identity}
+            return redirect("komma_reveal_identity", pk=subject.pk)
+    shown = request.session.pop(REVEAL_SESSION_KEY, None) if request.method == "GET" else None
+    identity = shown["identity"] if shown and shown.get("subject") == subject.pk else None
     return render(
         request,
         "accounts/admin/reveal.html",
