@@ -17,7 +17,7 @@ from plugins.hooks import (
     search_documents,
 )
 from plugins.models import PluginState
-from plugins.routing import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
+from plugins.routing import CLOSE_NOT_FOUND, CLOSE_RECHECK, CLOSE_UNAUTHENTICATED
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -145,22 +145,6 @@ async def test_foreign_origin_is_refused(member):
     assert not connected
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_logout_closes_live_connections(member):
-    from channels.db import database_sync_to_async
-    from django.contrib.auth.signals import user_logged_out
-
-    communicator = await _connect("/ws/beispiel/echo/", member)
-    connected, _ = await communicator.connect()
-    assert connected
-    await database_sync_to_async(user_logged_out.send)(
-        sender=type(member), request=None, user=member
-    )
-    closed = await communicator.receive_output(timeout=5)
-    assert closed == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
-
-
 def test_admin_switch_in_wagtail_admin(client, make_member):
     """An admin switches the plugin off in the Wagtail admin; its page answers 404 at once."""
     from allauth.mfa.totp.internal.auth import TOTP
@@ -208,24 +192,6 @@ def test_removed_plugin_leaves_core_working(tmp_path):
     assert "sample" not in lines[-1]
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_deactivation_closes_live_connections(member):
-    from channels.db import database_sync_to_async
-
-    communicator = await _connect("/ws/beispiel/echo/", member)
-    connected, _ = await communicator.connect()
-    assert connected
-
-    def deactivate():
-        member.is_active = False
-        member.save(update_fields=["is_active"])
-
-    await database_sync_to_async(deactivate)()
-    closed = await communicator.receive_output(timeout=5)
-    assert closed == {"type": "websocket.close", "code": CLOSE_UNAUTHENTICATED}
-
-
 async def _connected(member):
     communicator = await _connect("/ws/beispiel/echo/", member)
     connected, _ = await communicator.connect()
@@ -246,54 +212,68 @@ async def test_role_without_second_factor_is_refused(member):
     assert (await communicator.receive_output())["code"] == 4403
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_access_changes_make_connections_recheck(member, make_member, other_municipality):
-    from allauth.usersessions.models import UserSession
-    from channels.db import database_sync_to_async
+def _log_out(member, other_municipality):
+    from django.contrib.auth.signals import user_logged_out
 
+    user_logged_out.send(sender=type(member), request=None, user=member)
+
+
+def _deactivate(member, other_municipality):
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+
+
+def _add_role(member, other_municipality):
+    member.groups.add(Group.objects.get_or_create(name="Allianzpartner")[0])
+
+
+def _add_role_from_group_side(member, other_municipality):
+    Group.objects.get_or_create(name="Allianzpartner")[0].user_set.add(member)
+
+
+def _join_municipality(member, other_municipality):
     from komma.accounts.models import Membership
+
+    Membership.objects.create(user=member, municipality=other_municipality)
+
+
+def _end_sessions(member, other_municipality):
+    from allauth.usersessions.models import UserSession
+
     from komma.accounts.usersessions import UserSessionsAdapter
-    from plugins.routing import CLOSE_RECHECK
 
-    changes = [
-        lambda: member.groups.add(Group.objects.get_or_create(name="Allianzpartner")[0]),
-        lambda: Membership.objects.create(user=member, municipality=other_municipality),
-        lambda: UserSessionsAdapter().end_sessions(
-            [UserSession.objects.create(user=member, ip="127.0.0.1", session_key="k" * 32)]
-        ),
-    ]
-    for change in changes:
-        communicator = await _connected(member)
-        await database_sync_to_async(change)()
-        closed = await communicator.receive_output(timeout=5)
-        assert closed == {"type": "websocket.close", "code": CLOSE_RECHECK}
+    session = UserSession.objects.create(user=member, ip="127.0.0.1", session_key="k" * 32)
+    UserSessionsAdapter().end_sessions([session])
+
+
+def _switch_plugin_off(member, other_municipality):
+    switch("sample", False)
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_switching_off_closes_open_connections(member):
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (_log_out, CLOSE_UNAUTHENTICATED),
+        (_deactivate, CLOSE_UNAUTHENTICATED),
+        (_add_role, CLOSE_RECHECK),
+        (_add_role_from_group_side, CLOSE_RECHECK),
+        (_join_municipality, CLOSE_RECHECK),
+        (_end_sessions, CLOSE_RECHECK),
+        (_switch_plugin_off, CLOSE_NOT_FOUND),
+    ],
+    ids=lambda value: getattr(value, "__name__", str(value)).strip("_"),
+)
+async def test_open_connection_follows_access(member, other_municipality, change, code):
+    """Logout, deactivation, role/membership/session changes and a plugin switched off
+    reach open connections (in every process, through the channel layer)."""
     from channels.db import database_sync_to_async
 
     communicator = await _connected(member)
-    await database_sync_to_async(switch)("sample", False)
+    await database_sync_to_async(change)(member, other_municipality)
     closed = await communicator.receive_output(timeout=5)
-    assert closed == {"type": "websocket.close", "code": CLOSE_NOT_FOUND}
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-async def test_role_change_from_the_group_side_also_rechecks(member):
-    from channels.db import database_sync_to_async
-
-    from plugins.routing import CLOSE_RECHECK
-
-    communicator = await _connected(member)
-    await database_sync_to_async(
-        lambda: Group.objects.get_or_create(name="Allianzpartner")[0].user_set.add(member)
-    )()
-    closed = await communicator.receive_output(timeout=5)
-    assert closed == {"type": "websocket.close", "code": CLOSE_RECHECK}
+    assert closed == {"type": "websocket.close", "code": code}
 
 
 def test_channel_layer_outage_does_not_fail_a_saved_change(member, settings, client):
