@@ -101,7 +101,10 @@ class UserManager(BaseUserManager):
         if not email:
             raise ValueError("An e-mail address is required.")
         email = self.normalize_email(email).lower()
-        extra_fields.setdefault("pseudonym", suggest_pseudonym_for_new_user(self.model))
+        if not extra_fields.get("pseudonym"):
+            from .pseudonyms import suggest_pseudonym  # pseudonyms imports this module
+
+            extra_fields["pseudonym"] = suggest_pseudonym()
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -116,12 +119,6 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
-
-
-def suggest_pseudonym_for_new_user(model) -> str:
-    from .pseudonyms import suggest_pseudonym
-
-    return suggest_pseudonym()
 
 
 def _new_avatar_seed() -> str:

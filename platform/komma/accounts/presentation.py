@@ -23,7 +23,6 @@ class PersonCard:
 
     pseudonym: str
     is_former_member: bool
-    is_self: bool
     profile_url: str | None
     bio: str
     real_name: str | None
@@ -43,7 +42,6 @@ def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard
         card = PersonCard(
             pseudonym=_("former member"),
             is_former_member=True,
-            is_self=False,
             profile_url=None,
             bio="",
             real_name=None,
@@ -52,7 +50,6 @@ def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard
             avatar=avatar_svg(b"\x00" * 32),
         )
         return card
-    is_self = bool(viewer and viewer.is_authenticated and viewer.pk == subject.pk)
     municipality = None
     if with_identity:
         visible = visible_municipality_ids(viewer, subject)
@@ -63,7 +60,6 @@ def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard
     card = PersonCard(
         pseudonym=subject.pseudonym,
         is_former_member=False,
-        is_self=is_self,
         profile_url=(
             reverse("accounts:member", kwargs={"pseudonym": subject.pseudonym})
             if viewer is not None and viewer.is_authenticated
@@ -89,7 +85,6 @@ def present_person(subject, viewer, *, with_identity: bool = True) -> PersonCard
 def person_json(subject, viewer) -> dict:
     """The person as JSON for APIs and WebSocket events (same rules as pages)."""
     data = asdict(present_person(subject, viewer))
-    for internal in ("is_self", "avatar"):
-        data.pop(internal)
+    data.pop("avatar")  # markup for pages; JSON clients draw their own
     # Fields the viewer may not see are left out, not sent as null.
     return {key: value for key, value in data.items() if value is not None}
