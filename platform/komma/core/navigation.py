@@ -7,8 +7,25 @@ from plugins.hooks import NavEntry, collect, nav_entries
 
 
 def core_entries(request) -> list[NavEntry]:
-    """Entries of the core itself."""
-    return [NavEntry(label=_("Home"), url="/", order=0, key="home")]
+    """Entries of the core itself: home, then the site's menu pages the user may read."""
+    return [NavEntry(label=_("Home"), url="/", order=0, key="home"), *menu_page_entries(request)]
+
+
+def menu_page_entries(request) -> list[NavEntry]:
+    """Live "show in menus" children of the site root, narrowed to what the user may read."""
+    from wagtail.models import Site
+
+    from komma.pages.visibility import filter_visible
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    pages = filter_visible(site.root_page.get_children().live().in_menu(), request.user)
+    return [
+        NavEntry(label=page.title, url=page.get_url(request), order=10 + index,
+                 key=f"page-{page.pk}")  # fmt: skip
+        for index, page in enumerate(pages)
+    ]
 
 
 def build_navigation(request) -> list[dict]:
@@ -32,8 +49,14 @@ def build_navigation(request) -> list[dict]:
 def account_links(request) -> list[tuple[str, str]]:
     """Links of the account menu for a logged-in member."""
     from komma.accounts.selectors import can_invite
+    from komma.conversations.selectors import unread_count
 
+    unread = unread_count(request.user)  # one query; the menu is built lazily
     links = [
+        (
+            _("Messages (%(count)d)") % {"count": unread} if unread else _("Messages"),
+            reverse("conversations:inbox"),
+        ),
         (_("Profile"), reverse("accounts:profile")),
         (_("Privacy"), reverse("accounts:privacy")),
         (_("Two-factor authentication"), reverse("mfa_index")),

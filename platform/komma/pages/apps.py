@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PagesConfig(AppConfig):
-    """Home page and standard pages; knowledge pages join in the knowledge-platform issue."""
+    """The page tree: home, standard pages, the knowledge hub and its pages."""
 
     name = "komma.pages"
     label = "pages"
@@ -14,6 +14,7 @@ class PagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers
         from .setup import ensure_core_pages
 
         post_migrate.connect(ensure_core_pages, sender=self)

@@ -1,0 +1,27 @@
+"""Signal receivers of the page tree."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from .visibility import RANK
+
+
+@receiver(page_published)
+def tighten_descendants(sender, instance, **kwargs):
+    """A page that became more closed closes its published descendants with it.
+
+    Listings filter on each page's own level; this keeps "a page is never more open
+    than its parent" true when the parent changes after its children were written.
+    The children's drafts still hold the old level; publishing one is refused by
+    ``ContentPage.clean`` until the editor chooses a level at least as closed.
+    """
+    from .models import ContentPage
+
+    level = getattr(instance, "visibility", None)
+    if level is None:
+        return
+    looser = [other for other, rank in RANK.items() if rank < RANK.get(level, 0)]
+    if looser:
+        ContentPage.objects.descendant_of(instance).filter(visibility__in=looser).update(
+            visibility=level
+        )
