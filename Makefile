@@ -40,6 +40,7 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/knowledge.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -10,47 +10,15 @@ content plus N extra members, then measures with Django's test client:
 
 import json
 import os
-import statistics
-import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "komma.settings.dev")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-os.environ["LOG_LEVEL"] = "WARNING"
+import django
+from common import timed  # first: sets up Django
+from django.core.management import call_command
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 EXTRA_MEMBERS = int(os.environ.get("BENCH_MEMBERS", "1000"))
-
-
-def timed(fn, rounds=ROUNDS):
-    for _ in range(10):  # warm caches (site, plugin states, templates) first
-        fn()
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        response = fn()
-        samples.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:  # a fast error page is no result
-            raise SystemExit(f"benchmark request failed: {response.status_code}")
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
-        "rounds": rounds,
-    }
 
 
 def main():

@@ -22,8 +22,9 @@ def menu_page_entries(request) -> list[NavEntry]:
         return []
     pages = filter_visible(site.root_page.get_children().live().in_menu(), request.user)
     return [
-        NavEntry(label=page.title, url=page.get_url(request), order=10 + index,
-                 key=f"page-{page.pk}")  # fmt: skip
+        NavEntry(
+            label=page.title, url=page.get_url(request), order=10 + index, key=f"page-{page.pk}"
+        )
         for index, page in enumerate(pages)
     ]
 

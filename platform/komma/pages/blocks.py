@@ -80,8 +80,10 @@ class StepsBlock(blocks.StructBlock):
         blocks.StructBlock(
             [
                 ("title", blocks.CharBlock(label=_("title"), max_length=160)),
-                ("text", blocks.RichTextBlock(label=_("text"), features=RICH_FEATURES,
-                                              required=False)),
+                (
+                    "text",
+                    blocks.RichTextBlock(label=_("text"), features=RICH_FEATURES, required=False),
+                ),
             ],
             label=_("step"),
         ),
@@ -117,8 +119,10 @@ class QuoteBlock(blocks.StructBlock):
         label=_("attribution"),
         max_length=200,
         required=False,
-        help_text=_("A role such as “mayor of a town in Saxony”. Name a person only with "
-                    "their written consent."),
+        help_text=_(
+            "A role such as “mayor of a town in Saxony”. Name a person only with "
+            "their written consent."
+        ),
     )
 
     class Meta:
@@ -135,8 +139,15 @@ class DownloadsBlock(blocks.StructBlock):
         blocks.StructBlock(
             [
                 ("document", DocumentChooserBlock(label=_("document"))),
-                ("title", blocks.CharBlock(label=_("title"), max_length=200, required=False,
-                                           help_text=_("Defaults to the document's title."))),
+                (
+                    "title",
+                    blocks.CharBlock(
+                        label=_("title"),
+                        max_length=200,
+                        required=False,
+                        help_text=_("Defaults to the document's title."),
+                    ),
+                ),
             ],
             label=_("download"),
         ),
@@ -177,7 +188,8 @@ class MemberChooserBlock(blocks.ChooserBlock):
         from django.contrib.auth import get_user_model
 
         return forms.ModelChoiceField(
-            queryset=get_user_model().objects.filter(is_active=True, deleted_at__isnull=True)
+            queryset=get_user_model()
+            .objects.filter(is_active=True, deleted_at__isnull=True)
             .order_by("pseudonym"),
             widget=self.widget,
             required=self._required,
@@ -205,7 +217,7 @@ class MemberChooserBlock(blocks.ChooserBlock):
 
 
 class ContactTeamBlock(blocks.StructBlock):
-    """"Contact the team behind this": a private message to a contributor's pseudonymous
+    """ "Contact the team behind this": a private message to a contributor's pseudonymous
     profile. Never shows an e-mail address; see ``komma.pages.contact``."""
 
     heading = blocks.CharBlock(
@@ -213,9 +225,11 @@ class ContactTeamBlock(blocks.StructBlock):
     )
     member = MemberChooserBlock(
         label=_("contact person"),
-        help_text=_("The member who answers messages about this page. Choose only someone who "
-                    "agreed to it; readers who may not see their municipality see "
-                    "“the team behind this page” instead of the pseudonym."),
+        help_text=_(
+            "The member who answers messages about this page. Choose only someone who "
+            "agreed to it; readers who may not see their municipality see "
+            "“the team behind this page” instead of the pseudonym."
+        ),
     )
     text = blocks.TextBlock(label=_("text"), max_length=500, required=False)
 

@@ -1,4 +1,4 @@
-""""Contact the team behind this": who receives the message, and how they are shown.
+""" "Contact the team behind this": who receives the message, and how they are shown.
 
 A contact block links a member's pseudonym to a page. Where the page names (or
 describes) the member's municipality, that link would tell readers where the

@@ -18,6 +18,7 @@ from .selectors import KINDS, knowledge_pages, listing_entries
 
 PER_PAGE = 12
 
+
 class KnowledgeFilterForm(forms.Form):
     """The listing's filters; field names are the (German) URL parameters."""
 
@@ -48,9 +49,7 @@ class KnowledgeFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["thema"].choices = list(Topic.objects.values_list("slug", "name"))
-        self.fields["modul"].choices = [
-            (area.code, str(area)) for area in ModuleArea.objects.all()
-        ]
+        self.fields["modul"].choices = [(area.code, str(area)) for area in ModuleArea.objects.all()]
 
     def valid_filters(self) -> dict:
         """The filters whose values are all valid (call after ``is_valid``)."""
@@ -60,7 +59,8 @@ class KnowledgeFilterForm(forms.Form):
     def problems(self) -> list[str]:
         """One sentence per invalid parameter, for the message above the results."""
         return [
-            _("“%(filter)s”: %(error)s") % {"filter": self.fields[name].label, "error": " ".join(errors)}
+            _("“%(filter)s”: %(error)s")
+            % {"filter": self.fields[name].label, "error": " ".join(errors)}
             for name, errors in self.errors.items()
         ]
 
@@ -103,7 +103,9 @@ def active_filters(form: KnowledgeFilterForm, filters: dict) -> list[ActiveFilte
     for name, values in filters.items():
         labels = dict(form.fields[name].choices)
         for value in values:
-            rest = {k: [v for v in vs if not (k == name and v == value)] for k, vs in filters.items()}
+            rest = {
+                k: [v for v in vs if not (k == name and v == value)] for k, vs in filters.items()
+            }
             chosen.append(ActiveFilter(str(labels.get(value, value)), "?" + encode(rest)))
     return chosen
 
@@ -112,7 +114,11 @@ def encode(filters: dict, page: int | None = None) -> str:
     """The query string of ``filters`` (stable order, so equal views share one URL)."""
     from urllib.parse import urlencode
 
-    pairs = [(name, value) for name in KnowledgeFilterForm.FILTERS for value in sorted(filters.get(name, []))]
+    pairs = [
+        (name, value)
+        for name in KnowledgeFilterForm.FILTERS
+        for value in sorted(filters.get(name, []))
+    ]
     if page and page > 1:
         pairs.append(("seite", page))
     return urlencode(pairs)

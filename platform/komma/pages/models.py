@@ -19,8 +19,8 @@ from wagtail.search import index
 from komma.accounts.choices import Bundesland, MunicipalityKind
 
 from .blocks import body_blocks, knowledge_blocks
-from .taxonomy import ModuleArea, SizeClass, Topic  # noqa: F401 - models of this app
 from .forms import ContentPageForm
+from .taxonomy import ModuleArea, SizeClass, Topic
 from .visibility import RANK, PageVisibility, may_read
 
 
@@ -60,8 +60,9 @@ class ContentPage(Page):
         choices=PageVisibility.choices,
         default=PageVisibility.PUBLIC,
         db_index=True,
-        help_text=_("Who may read this page. Readers without access see neither title nor "
-                    "excerpt."),
+        help_text=_(
+            "Who may read this page. Readers without access see neither title nor excerpt."
+        ),
     )
     lead = models.TextField(
         _("lead"),
@@ -79,6 +80,12 @@ class ContentPage(Page):
 
     is_creatable = False
     visibility_panel = FieldPanel("visibility", heading=_("Visibility"))
+    # Search filters by level inside the query (issue 8), so every document carries it.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("lead"),
+        index.FilterField("visibility"),
+    ]
 
     class Meta:
         verbose_name = _("content page")
@@ -134,7 +141,7 @@ class StandardPage(ContentPage):
         FieldPanel("lead"),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]
+    search_fields = [*ContentPage.search_fields, index.SearchField("body")]
 
     parent_page_types = ["pages.HomePage", "pages.StandardPage"]
 
@@ -154,7 +161,7 @@ class KnowledgeHubPage(RoutablePageMixin, ContentPage):
         FieldPanel("lead"),
         FieldPanel("intro"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("lead")]
+    search_fields = ContentPage.search_fields
 
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["pages.GoodPracticePage", "pages.RecommendationPage", "pages.ArticlePage"]
@@ -206,10 +213,8 @@ class KnowledgePage(ContentPage):
         heading=_("Taxonomy"),
     )
     search_fields = [
-        *Page.search_fields,
-        index.SearchField("lead"),
+        *ContentPage.search_fields,
         index.SearchField("body"),
-        index.FilterField("visibility"),
         index.RelatedFields("topics", [index.SearchField("name")]),
     ]
     parent_page_types = ["pages.KnowledgeHubPage"]
@@ -218,16 +223,21 @@ class KnowledgePage(ContentPage):
     class Meta:
         verbose_name = _("knowledge page")
 
-    def related_pages(self, user, limit: int = 3):
-        """Up to ``limit`` pages sharing topics or module areas, readable by ``user``."""
+    def get_context(self, request, *args, **kwargs):
+        """Adds ``topics``, ``module_areas`` (fetched once), ``related_pages`` (up to three
+        pages sharing them that the reader may read) and the ``hub``."""
         from .selectors import related_knowledge_pages
 
-        return related_knowledge_pages(self, user, limit)
-
-    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_pages"] = self.related_pages(request.user)
-        context["hub"] = self.get_parent()
+        topics, areas = list(self.topics.all()), list(self.module_areas.all())
+        context.update(
+            topics=topics,
+            module_areas=areas,
+            related_pages=related_knowledge_pages(
+                self, request.user, [t.pk for t in topics], [a.pk for a in areas]
+            ),
+            hub=self.get_parent(),
+        )
         return context
 
 
@@ -267,8 +277,11 @@ class GoodPracticePage(KnowledgePage):
             [
                 FieldPanel("municipality"),
                 FieldRowPanel(
-                    [FieldPanel("municipality_kind"), FieldPanel("size_class"),
-                     FieldPanel("bundesland")]  # fmt: skip
+                    [
+                        FieldPanel("municipality_kind"),
+                        FieldPanel("size_class"),
+                        FieldPanel("bundesland"),
+                    ]
                 ),
             ],
             heading=_("Origin"),

@@ -20,7 +20,7 @@ KINDS = {
 
 def listing_entries(pages) -> list:
     """The pages with what an entry shows: ``kind_label`` and ``origin`` (good practice)."""
-    labels = {model: label for model, label in KINDS.values()}
+    labels = dict(KINDS.values())
     entries = list(pages)
     for page in entries:
         page.kind_label = labels.get(page.content_type.model, "")
@@ -45,10 +45,8 @@ def knowledge_pages(user, hub=None):
     )
 
 
-def related_knowledge_pages(page, user, limit: int = 3) -> list:
+def related_knowledge_pages(page, user, topic_ids, area_ids, limit: int = 3) -> list:
     """Pages sharing most topics (then module areas) with ``page``, readable by ``user``."""
-    topic_ids = list(page.topics.values_list("pk", flat=True))
-    area_ids = list(page.module_areas.values_list("pk", flat=True))
     if not topic_ids and not area_ids:
         return []
     from .models import KnowledgePage
@@ -63,8 +61,7 @@ def related_knowledge_pages(page, user, limit: int = 3) -> list:
         .filter(pk__in=sharing)
         .annotate(
             shared_topics=Count("topics", filter=Q(topics__in=topic_ids), distinct=True),
-            shared_areas=Count("module_areas", filter=Q(module_areas__in=area_ids),
-                               distinct=True),  # fmt: skip
+            shared_areas=Count("module_areas", filter=Q(module_areas__in=area_ids), distinct=True),
         )
         .order_by("-shared_topics", "-shared_areas", "-first_published_at", "-pk")
     )

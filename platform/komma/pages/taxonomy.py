@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+
 class ModuleArea(models.Model):
     """One module of the programme (1, 2, 3, 1a, 2a, 3a). Fixed; not edited in the admin."""
 

@@ -102,16 +102,25 @@ def filter_visible(queryset, user):
         queryset = queryset.filter(visibility__in=readable_levels(user))
     else:
         queryset = queryset.filter(visible_pages_q(user))
-    return queryset.public() if not (user and user.is_authenticated) else _unrestricted(queryset)
-
-
-def _unrestricted(queryset):
-    """Members see login-restricted pages, not password- or group-restricted ones."""
-    from wagtail.models import PageViewRestriction
-
-    closed = PageViewRestriction.objects.exclude(
-        restriction_type=PageViewRestriction.LOGIN
-    ).select_related("page")
-    for restriction in closed:
-        queryset = queryset.not_descendant_of(restriction.page, inclusive=True)
+    if not (user and user.is_authenticated):
+        return queryset.public()
+    for page in _closed_subtrees(user):
+        queryset = queryset.not_descendant_of(page, inclusive=True)
     return queryset
+
+
+def _closed_subtrees(user) -> list:
+    """Pages under a password or group restriction: members see login-restricted pages,
+    not these. Fetched once per request (kept on the user object)."""
+    cached = getattr(user, "_komma_closed_subtrees", None)
+    if cached is None:
+        from wagtail.models import PageViewRestriction
+
+        cached = [
+            restriction.page
+            for restriction in PageViewRestriction.objects.exclude(
+                restriction_type=PageViewRestriction.LOGIN
+            ).select_related("page")
+        ]
+        user._komma_closed_subtrees = cached
+    return cached
