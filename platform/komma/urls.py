@@ -54,6 +54,7 @@ urlpatterns = [
     path("konto/signup/", InvitationSignupView.as_view(), name="account_signup"),
     path("konto/", include("komma.accounts.urls")),
     path("konto/", include("allauth.urls")),
+    path("nachrichten/", include("komma.conversations.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     *plugin_urlpatterns(),
     path("", include(wagtail_urls)),

@@ -1,0 +1,1 @@
+"""Private messages between members ("Nachrichten"), shown only by pseudonym or alias."""
