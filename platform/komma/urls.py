@@ -4,6 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404
@@ -41,6 +42,22 @@ def user_admin_closed(request, *args, **kwargs):
     raise Http404
 
 
+def dev_media_urlpatterns():
+    """Uploaded images for ``runserver`` (DEBUG only; nginx serves them in production).
+
+    Document files are left out, as in nginx: they are served only through
+    /dokumente/, which checks who may read the pages linking them.
+    """
+    if not settings.DEBUG:
+        return []
+    from django.views.static import serve
+
+    return [
+        re_path(r"^media/(?!documents/)(?P<path>.*)$", serve,
+                {"document_root": settings.MEDIA_ROOT}),
+    ]  # fmt: skip
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     re_path(r"^admin/users/", user_admin_closed),
@@ -57,5 +74,6 @@ urlpatterns = [
     path("nachrichten/", include("komma.conversations.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     *plugin_urlpatterns(),
+    *dev_media_urlpatterns(),
     path("", include(wagtail_urls)),
 ]

@@ -69,3 +69,33 @@ def test_contact_target_refuses_unknown_blocks_and_closed_pages(
     contact_page.visibility = "model"
     with pytest.raises(Http404):
         contact_target(contact_page, "c0ffee00-0000-4000-8000-000000000001", reader)
+
+
+def test_an_unnamed_source_stays_unnamed_even_if_the_member_shows_their_municipality(
+    client, contact_page, contributor, make_member, other_municipality
+):
+    # The member lets the whole network see her municipality; the page does not name it
+    # (no consent). Pseudonym + profile would name the page's source: the alias is shown.
+    contributor.municipality_visibility = "network"
+    contributor.save()
+    client.force_login(make_member("Fremde", municipality=other_municipality))
+    body = client.get(contact_page.url).content.decode()
+    assert "StilleQuelle" not in body
+
+
+def test_a_named_source_shows_the_pseudonym_to_who_may_see_the_municipality(
+    client, contact_page, contributor, make_member, other_municipality, municipality
+):
+    municipality.public_naming_consent = True
+    municipality.save()
+    contributor.municipality_visibility = "network"
+    contributor.save()
+    client.force_login(make_member("Fremde", municipality=other_municipality))
+    assert "StilleQuelle" in client.get(contact_page.url).content.decode()
+
+
+def test_a_contact_who_left_is_not_shown(client, contact_page, contributor):
+    contributor.is_active = False
+    contributor.save()
+    body = client.get(contact_page.url).content.decode()
+    assert "contact-team" not in body

@@ -2,7 +2,6 @@
 and the blocks' own rules (alt text, contact without e-mail)."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from wagtail.blocks import StructBlockValidationError
 
 from komma.pages.blocks import AccessibleImageBlock, MemberChooserBlock
@@ -56,11 +55,12 @@ def test_origin_comes_from_the_municipality(hub, municipality):
     assert (page.municipality_kind, page.bundesland) == ("kreisfreie_stadt", "NW")
 
 
-def test_origin_must_match_the_municipality(hub, municipality):
-    page = GoodPracticePage(title="Beispiel", municipality=municipality, bundesland="BY")
-    with pytest.raises(ValidationError) as caught:
-        hub.add_child(instance=page)
-    assert "bundesland" in caught.value.message_dict
+def test_origin_follows_another_chosen_municipality(hub, municipality, other_municipality):
+    page = GoodPracticePage(title="Beispiel", municipality=municipality)
+    hub.add_child(instance=page)
+    page.municipality = other_municipality
+    page.full_clean()
+    assert (page.municipality_kind, page.bundesland) == ("gemeinde", "BY")
 
 
 @pytest.mark.parametrize("consent", [True, False])

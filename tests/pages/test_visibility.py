@@ -162,3 +162,11 @@ def test_a_document_no_page_links_is_for_editors_only(client, readers, file_stor
     assert client.get(document.url).status_code == 404
     client.force_login(readers["editor"])
     assert client.get(document.url).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_page_shows_only_readable_news(client, readers, levels, role):
+    as_reader(client, readers, role)
+    body = client.get("/").content.decode()
+    for level, page in levels.items():
+        assert (page.title in body) is (EXPECTED[role][level] == 200), (role, level)

@@ -17,6 +17,7 @@ from komma.accounts.actions import do_set_roles
 from komma.accounts.choices import Bundesland, MunicipalityKind, ProgrammeStatus, Visibility
 from komma.accounts.models import Membership, Municipality, User
 from komma.core.models import SiteChrome
+from komma.pages.demo import seed_knowledge
 from komma.pages.models import HomePage, StandardPage
 from komma.pages.setup import ensure_core_pages, stream
 from plugins.hooks import demo_data
@@ -207,5 +208,6 @@ def seed_demo() -> DemoContext:
     seed_municipalities(ctx)
     seed_people(ctx)
     seed_home(ctx)
+    seed_knowledge(ctx)
     demo_data.send(sender=None, context=ctx)
     return ctx

@@ -2,10 +2,8 @@
 
 A contact block links a member's pseudonym to a page. Where the page names (or
 describes) the member's municipality, that link would tell readers where the
-person works. So the pseudonym is shown only to readers who may see the member's
-municipality anyway, or when the member belongs to no municipality (programme
-staff); everyone else writes to "the team behind this page", and the conversation
-keeps that alias for them.
+person works, so most readers write to "the team behind this page" instead, and
+the conversation keeps that alias for them (rules in ``alias_for``).
 """
 
 from dataclasses import dataclass
@@ -28,10 +26,24 @@ class ContactTarget:
 
 
 def alias_for(page, member, viewer) -> str:
-    """The alias ``viewer`` sees instead of ``member``'s pseudonym on ``page`` ("" = none)."""
-    if not member.memberships.exists() or may_see(viewer, member, "municipality"):
-        return ""
-    return _("the team behind “%(title)s”") % {"title": page.title}
+    """The alias ``viewer`` sees instead of ``member``'s pseudonym on ``page`` ("" = none).
+
+    Where the page withholds the name of the member's own municipality (no public
+    naming consent), only colleagues of that municipality see the pseudonym: the
+    member's profile may show the municipality to the whole network, and the pair
+    would name the source of the page. Elsewhere the pseudonym is shown to readers who
+    may see the member's municipality anyway, and for members of no municipality
+    (programme staff).
+    """
+    from komma.accounts.privacy import viewer_facts
+
+    member_towns = {m.municipality_id for m in member.memberships.all()}
+    withheld = getattr(page, "municipality", None)
+    if withheld is not None and not withheld.public_naming_consent and withheld.pk in member_towns:
+        shown = withheld.pk in viewer_facts(viewer).municipality_ids
+    else:
+        shown = not member_towns or may_see(viewer, member, "municipality")
+    return "" if shown else _("the team behind “%(title)s”") % {"title": page.title}
 
 
 def contact_target(page, block_id: str, viewer) -> ContactTarget:

@@ -45,6 +45,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        """Adds ``latest_knowledge``: the newest knowledge pages the reader may read."""
+        from .selectors import knowledge_pages, listing_entries
+
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_knowledge"] = listing_entries(knowledge_pages(request.user)[:3])
+        return context
+
 
 class ContentPage(Page):
     """Base of all content pages: a visibility level, a lead and the review date.
@@ -295,18 +303,11 @@ class GoodPracticePage(KnowledgePage):
         verbose_name_plural = _("good practice")
 
     def clean(self):
-        # Type and state come from the chosen municipality, so filters and the page agree.
+        # Type and state follow the chosen municipality, so filters and the page agree
+        # (also after the editor picks another one).
         if self.municipality_id:
-            municipality = self.municipality
-            self.municipality_kind = self.municipality_kind or municipality.kind
-            self.bundesland = self.bundesland or municipality.bundesland
-            errors = {}
-            if self.municipality_kind != municipality.kind:
-                errors["municipality_kind"] = _("Does not match the chosen municipality.")
-            if self.bundesland != municipality.bundesland:
-                errors["bundesland"] = _("Does not match the chosen municipality.")
-            if errors:
-                raise ValidationError(errors)
+            self.municipality_kind = self.municipality.kind
+            self.bundesland = self.municipality.bundesland
         super().clean()
 
     def origin_label(self) -> str:
