@@ -204,8 +204,9 @@ def test_profile_page_query_count(client, subject, viewers, django_assert_num_qu
     client.force_login(viewers["same_municipality"])
     client.get(profile_url(subject))  # warm caches (plugin states, MFA check in the session)
     # session, viewer, subject + memberships + municipalities, viewer facts (2),
-    # permissions (2), can_invite, site, site chrome, page tree
-    with django_assert_num_queries(13):
+    # permissions (2), can_invite, unread messages, site, site chrome, page tree, and the
+    # main navigation's menu pages (reader's level, view restrictions, pages)
+    with django_assert_num_queries(17):
         response = client.get(profile_url(subject))
     assert REAL_NAME in response.content.decode()
 

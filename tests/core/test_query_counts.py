@@ -33,9 +33,11 @@ def test_member_profile(warm, member, make_member, municipality, django_assert_n
         assert warm.get(url).status_code == 200
 
 
-ANON_HOME = 7  # +1: the page locale, for the content's lang attribute
-MEMBER_HOME = 12
-MEMBER_PROFILE = 13
+# Knowledge platform: the menu pages and the newest knowledge pages, narrowed by view
+# restrictions (one query per request) and, for members, the reader's level (one query).
+ANON_HOME = 10  # locale (lang attribute), restrictions, menu pages, newest knowledge pages
+MEMBER_HOME = 17  # + unread-message count of the account menu, reader's level
+MEMBER_PROFILE = 17  # + unread-message count, reader's level, restrictions, menu pages
 
 
 def test_member_pages_are_not_stored(client, member):

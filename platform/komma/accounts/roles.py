@@ -18,6 +18,24 @@ class Role:
     page_permissions: tuple[str, ...] = ()
 
 
+# What the editorial team may do. No "publish_page": whoever may publish can publish
+# directly, and Wagtail then cancels the review workflow. Pages go live through the
+# four-eyes workflow (komma.review), whose approval publishes them.
+EDITORIAL_PERMISSIONS = (
+    "wagtailadmin.access_admin",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "pages.add_topic",
+    "pages.change_topic",
+    "pages.delete_topic",
+    "pages.view_topic",
+)
+EDITORIAL_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
+
 ROLES: dict[str, Role] = {
     role.key: role
     for role in (
@@ -26,16 +44,16 @@ ROLES: dict[str, Role] = {
             "Redaktion",
             _("Curates knowledge pages, recommendations and toolbox resources."),
             True,
-            (
-                "wagtailadmin.access_admin",
-                "wagtaildocs.add_document",
-                "wagtaildocs.change_document",
-                "wagtaildocs.choose_document",
-                "wagtailimages.add_image",
-                "wagtailimages.change_image",
-                "wagtailimages.choose_image",
-            ),
-            ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+            EDITORIAL_PERMISSIONS,
+            EDITORIAL_PAGE_PERMISSIONS,
+        ),
+        Role(
+            "reviewer",
+            "Redaktion Freigabe",
+            _("Approves pages of other editors in the four-eyes review."),
+            True,
+            EDITORIAL_PERMISSIONS,
+            EDITORIAL_PAGE_PERMISSIONS,
         ),
         Role(
             "moderator",
@@ -73,6 +91,10 @@ ROLES: dict[str, Role] = {
                 "plugins.change_pluginstate",
                 "plugins.view_pluginstate",
             ),
+            # For emergencies: take a page offline that endangers someone (Wagtail's
+            # "publish" permission is also the one to unpublish). Without change_page,
+            # admins cannot edit content, so they cannot publish their own text either.
+            ("publish_page",),
         ),
     )
 }

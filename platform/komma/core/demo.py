@@ -17,6 +17,7 @@ from komma.accounts.actions import do_set_roles
 from komma.accounts.choices import Bundesland, MunicipalityKind, ProgrammeStatus, Visibility
 from komma.accounts.models import Membership, Municipality, User
 from komma.core.models import SiteChrome
+from komma.events.demo import seed_events
 from komma.pages.demo import seed_knowledge
 from komma.pages.models import HomePage, StandardPage
 from komma.pages.setup import ensure_core_pages, stream
@@ -209,5 +210,6 @@ def seed_demo() -> DemoContext:
     seed_people(ctx)
     seed_home(ctx)
     seed_knowledge(ctx)
+    seed_events(ctx)
     demo_data.send(sender=None, context=ctx)
     return ctx

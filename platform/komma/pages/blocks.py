@@ -201,6 +201,11 @@ class MemberChooserBlock(blocks.ChooserBlock):
     def widget(self):
         return forms.Select()
 
+    def get_form_state(self, value):
+        # A plain select, not one of Wagtail's chooser widgets: render the form value
+        # the way FieldBlock does (ChooserBlock would ask the widget for chooser data).
+        return blocks.FieldBlock.get_form_state(self, value)
+
     def to_python(self, value):
         user = super().to_python(value)
         # A member who left is no contact any more (their messages go nowhere).

@@ -107,6 +107,13 @@ class ContentPage(Page):
         if self.path:
             check_not_looser_than_parent(self.visibility, self.get_parent())
 
+    def with_content_json(self, content):
+        """The review date belongs to the page, not to a revision: publishing an older
+        revision (scheduled, reverted) must not set it back."""
+        obj = super().with_content_json(content)
+        obj.last_reviewed_at = self.last_reviewed_at
+        return obj
+
     def is_readable_by(self, user) -> bool:
         """Whether ``user`` may read this page."""
         return may_read(user, self.visibility)

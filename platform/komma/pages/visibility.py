@@ -102,25 +102,23 @@ def filter_visible(queryset, user):
         queryset = queryset.filter(visibility__in=readable_levels(user))
     else:
         queryset = queryset.filter(visible_pages_q(user))
-    if not (user and user.is_authenticated):
-        return queryset.public()
     for page in _closed_subtrees(user):
         queryset = queryset.not_descendant_of(page, inclusive=True)
     return queryset
 
 
 def _closed_subtrees(user) -> list:
-    """Pages under a password or group restriction: members see login-restricted pages,
-    not these. Fetched once per request (kept on the user object)."""
+    """Roots of subtrees under a Wagtail view restriction the reader does not pass in
+    listings: every restriction for anonymous readers, password and group ones for
+    members. Fetched once per request (kept on the user object)."""
     cached = getattr(user, "_komma_closed_subtrees", None)
     if cached is None:
         from wagtail.models import PageViewRestriction
 
-        cached = [
-            restriction.page
-            for restriction in PageViewRestriction.objects.exclude(
-                restriction_type=PageViewRestriction.LOGIN
-            ).select_related("page")
-        ]
-        user._komma_closed_subtrees = cached
+        restrictions = PageViewRestriction.objects.select_related("page")
+        if user is not None and user.is_authenticated:
+            restrictions = restrictions.exclude(restriction_type=PageViewRestriction.LOGIN)
+        cached = [restriction.page for restriction in restrictions]
+        if user is not None:
+            user._komma_closed_subtrees = cached
     return cached

@@ -32,10 +32,14 @@ INSTALLED_APPS = [
     "komma.core",
     "komma.accounts",
     "komma.pages",
+    "komma.review",
+    "komma.events",
+    "komma.conversations",
     "plugins",
     "search",
     *KOMMA_PLUGIN_APPS,
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -249,6 +253,9 @@ WAGTAIL_SITE_NAME = "KomMA Netzwerk"
 WAGTAILADMIN_BASE_URL = KOMMA_BASE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no calls home from the admin
+# Approval in the four-eyes workflow publishes, though reviewers may not publish
+# directly (see komma.review.workflows).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "komma.review.workflows.publish_approved"
 # No Gravatar: it is a third-party request and its URL carries a hash of the e-mail.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_USAGE_COUNT_ENABLED = True

@@ -1,0 +1,129 @@
+"""Routes of the event page: thin — parse, call an action or selector, respond.
+
+Wagtail routes them (``EventPage`` is a routable page); the page's ``serve`` has
+already refused readers without access. POST routes answer with a redirect to the
+page and a message (post/redirect/get).
+"""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from . import actions, selectors
+from .models import EventPage, RegistrationStatus
+
+
+def register(request, event: EventPage):
+    """POST: register for the event (a seat, or a place on the waiting list)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_url(request))
+    try:
+        registration = actions.check_register(request.user, event)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            messages.success(request, _("You are registered. We look forward to seeing you."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The event is fully booked. You are on the waiting list at position "
+                    "%(position)s. If a seat becomes free, you move up automatically and "
+                    "we will e-mail you."
+                )
+                % {"position": registration.position},
+            )
+    return redirect(event.get_url(request))
+
+
+def cancel(request, event: EventPage):
+    """POST: cancel the own registration or leave the waiting list."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(event.get_url(request))
+    try:
+        registration = actions.check_cancel_registration(request.user, event)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if registration.was_confirmed:
+            messages.success(request, _("Your registration has been cancelled."))
+        else:
+            messages.success(request, _("You have left the waiting list."))
+    return redirect(event.get_url(request))
+
+
+def calendar_file(request, event: EventPage):
+    """The event as an iCalendar file; the online link only for those who may see it."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    page_url = event.get_full_url(request) or settings.KOMMA_BASE_URL
+    description = [event.lead] if event.lead else []
+    description.append(page_url)
+    if selectors.may_see_online_link(request.user, event):
+        description.append(_("Link to the online session: %(link)s") % {"link": event.online_link})
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//KomMA Netzwerk//Fortbildungen und Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    entry = CalendarEvent()
+    entry.add("uid", calendar_uid(event))
+    entry.add("dtstamp", timezone.now().astimezone(UTC))
+    entry.add("dtstart", event.start.astimezone(UTC))
+    entry.add("dtend", event.end.astimezone(UTC))
+    entry.add("summary", event.title)
+    entry.add("location", event.location_label)
+    entry.add("description", "\n\n".join(description))
+    entry.add("url", page_url)
+    calendar.add_component(entry)
+
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def calendar_uid(event: EventPage) -> str:
+    """Stable per event (the page id, not the title or slug), unique to this site."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.KOMMA_BASE_URL).hostname or "komma-netzwerk"
+    return f"event-{event.pk}@{host}"
+
+
+def participants(request, event: EventPage):
+    """Confirmed participants and the waiting list, for facilitators and editors only.
+
+    Each person is shown through the ``people`` template tags, i.e. only with what
+    they chose to show the viewer.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not selectors.may_see_participants(request.user, event):
+        raise Http404
+    confirmed, waitlisted = selectors.participants(event)
+    return TemplateResponse(
+        request,
+        "events/participants.html",
+        {
+            "page": event,
+            "self": event,
+            "confirmed": confirmed,
+            "waitlisted": waitlisted,
+            "seats": selectors.Seats(event.capacity, len(confirmed), len(waitlisted)),
+        },
+    )
