@@ -237,3 +237,67 @@ def test_profile_form_keeps_the_email(client, member):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.email == "wacheeule@example.org" and member.pseudonym == "NeuerName"
+
+
+@pytest.fixture
+def knowledge_and_events(hidden_people, secret_town):
+    """A good-practice page from the hidden municipality with a hidden contact, and an
+    event both hidden people registered for (one confirmed, one waiting)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from komma.events.actions import check_register
+    from komma.events.models import EventIndexPage, EventPage
+    from komma.pages.models import GoodPracticePage, HomePage, KnowledgeHubPage
+
+    first, second = hidden_people
+    home = HomePage.objects.get()
+    hub = home.add_child(instance=KnowledgeHubPage(title="Wissen", slug="wissen"))
+    body = [{"type": "contact", "value": {"heading": "Kontakt", "member": first.pk, "text": ""}}]
+    page = hub.add_child(
+        instance=GoodPracticePage(title="Clearingstelle", slug="clearing", body=body,
+                                  municipality=secret_town, lead="Ein Beispiel.")
+    )  # fmt: skip
+    page.save_revision().publish()
+    index = home.add_child(instance=EventIndexPage(title="Fortbildungen", slug="fortbildungen"))
+    start = timezone.now() + timedelta(days=10)
+    event = index.add_child(
+        instance=EventPage(title="Training", slug="training", start=start,
+                           end=start + timedelta(hours=2), format="online",
+                           online_link="https://konferenz.example.org/x", capacity=1,
+                           registration_deadline=start - timedelta(days=1))
+    )  # fmt: skip
+    check_register(first, event)
+    check_register(second, event)
+    return hub, page, event
+
+
+def test_knowledge_events_and_messages_show_no_identity(
+    client, hidden_people, knowledge_and_events, viewer, django_capture_on_commit_callbacks
+):
+    from komma.accounts.roles import ROLES
+    from komma.conversations.actions import do_start_conversation
+
+    first, _second = hidden_people
+    hub, page, event = knowledge_and_events
+    viewer.groups.add(Group.objects.get(name=ROLES["facilitator"].group_name))
+    event.facilitators.add(viewer)
+    event.save()  # a parental relation is written when the page is saved
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = do_start_conversation(first, viewer, subject="Frage", body="Hallo")
+    client.force_login(viewer)
+    urls = [
+        hub.url, page.url, hub.url + "feed/", hub.url + "feed/atom/", event.get_parent().url,
+        event.url, event.url + "kalender/", event.url + "teilnehmende/",
+        reverse("conversations:inbox"), reverse("conversations:thread", args=[conversation.pk]),
+    ]  # fmt: skip
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_no_identity(response.content.decode(), url, viewer.needles)
+    # Not vacuous: the participant list and the thread do show the pseudonyms.
+    assert "StilleMuehle" in client.get(event.url + "teilnehmende/").content.decode()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert_no_identity(message.subject + message.body, "message e-mail", viewer.needles)

@@ -85,3 +85,14 @@ def test_sitemap_uses_the_configured_base_url(client, settings):
     body = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://127.0.0.1:8000/</loc>" in body
     assert "localhost" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/konto/mitglieder/%00/", "/konto/mitglieder/a%00b/", "/konto/mitglieder/x/",
+     "/nachrichten/neu/%00/", "/wissen/%00/", "/fortbildungen/%00/"],
+)  # fmt: skip
+def test_junk_in_urls_is_a_404_not_a_database_error(client, member, path):
+    # PostgreSQL refuses NUL bytes in text: the lookup must not reach the database.
+    client.force_login(member)
+    assert client.get(path).status_code == 404

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 ANON_EVENT = 14  # + seats
 MEMBER_EVENT = 24  # + own registration, waiting-list position, facilitator, permissions, seats
 FACILITATOR_PARTICIPANTS = 25  # + registrations, their memberships and municipalities
-ANON_INDEX = 15  # + upcoming (with seats), past page and its count
+ANON_INDEX = 14  # + upcoming (with seats), past page and its count
 MEMBER_INDEX = 22  # + own registrations (positions in the same query)
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from .models import Invitation, Municipality, User
 from .presentation import PEOPLE_PREFETCH
+from .validators import PSEUDONYM_RE
 
 
 def is_platform_admin(user) -> bool:
@@ -42,6 +43,8 @@ def access_member(viewer, pseudonym: str) -> User:
     """An active member by pseudonym, for a logged-in viewer; 404 otherwise."""
     if not viewer.is_authenticated:
         raise PermissionDenied
+    if not PSEUDONYM_RE.fullmatch(pseudonym or ""):  # junk (e.g. NUL bytes) never queries
+        raise Http404
     try:
         return User.objects.prefetch_related(*PEOPLE_PREFETCH).get(
             pseudonym__iexact=pseudonym, is_active=True, deleted_at__isnull=True

@@ -14,12 +14,12 @@ from wagtail.models import Page
 
 from komma.accounts.models import User
 from komma.accounts.presentation import PersonCard, present_person
+from komma.accounts.validators import PSEUDONYM_RE
 
 from .models import Conversation, Message, Participant
 
 INBOX_PAGE_SIZE = 20
 MAX_DB_ID = 2**63 - 1  # larger ids overflow the database driver instead of missing
-PSEUDONYM_MAX_LENGTH = 30
 
 
 def _valid_id(value) -> bool:
@@ -194,7 +194,7 @@ def unread_count(user) -> int:
 # --- Starting ----------------------------------------------------------------------
 def member_by_pseudonym(pseudonym: str) -> User | None:
     """The account with this pseudonym, whatever its state (the action decides), or None."""
-    if not pseudonym or len(pseudonym) > PSEUDONYM_MAX_LENGTH:
+    if not PSEUDONYM_RE.fullmatch(pseudonym or ""):  # junk (e.g. NUL bytes) never queries
         return None
     return User.objects.filter(pseudonym__iexact=pseudonym).first()
 
