@@ -50,6 +50,8 @@ PEOPLE = [
      "Programmteam", ["admin"], None, False, {}, True),
     ("redaktion@demo.komma.invalid", "KlareFeder", "Tobias", "Reinhardt",
      "Redaktion Wissensplattform", ["editor"], None, False, {}, False),
+    ("freigabe@demo.komma.invalid", "GenauePruefung", "Sabine", "Hartmann",
+     "Redaktion Freigabe", ["reviewer"], None, False, {}, False),
     ("moderation@demo.komma.invalid", "RuhigeBruecke", "Miriam", "Osterkamp",
      "Moderation kollegiale Beratung", ["moderator"], None, False, {}, False),
     ("fazilitation@demo.komma.invalid", "WacheLerche", "Deniz", "Yilmaz",
