@@ -52,8 +52,9 @@ def dev_media_urlpatterns():
         return []
     from django.views.static import serve
 
+    # Image files only, one file name below the two image folders: no "..", no "//".
     return [
-        re_path(r"^media/(?!documents/)(?P<path>.*)$", serve,
+        re_path(r"^media/(?P<path>(?:original_images|images)/(?!\.)[^/]+)$", serve,
                 {"document_root": settings.MEDIA_ROOT}),
     ]  # fmt: skip
 

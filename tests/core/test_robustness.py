@@ -96,3 +96,18 @@ def test_junk_in_urls_is_a_404_not_a_database_error(client, member, path):
     # PostgreSQL refuses NUL bytes in text: the lookup must not reach the database.
     client.force_login(member)
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "served"),
+    [("media/images/bild.fill-100x100.webp", True), ("media/original_images/bild.png", True),
+     ("media/documents/geheim.pdf", False), ("media//documents/geheim.pdf", False),
+     ("media/images/../documents/geheim.pdf", False), ("media/images/..", False),
+     ("media/x/../documents/geheim.pdf", False)],
+)  # fmt: skip
+def test_development_media_route_serves_images_only(settings, path, served):
+    from komma.urls import dev_media_urlpatterns
+
+    settings.DEBUG = True
+    patterns = dev_media_urlpatterns()
+    assert any(p.pattern.match(path) for p in patterns) is served

@@ -331,3 +331,16 @@ def test_deleting_the_account_frees_the_seat_for_the_next_person(
     assert Registration.objects.get(user=model_member).status == "cancelled"
     assert Registration.objects.get(user=applicant_member).status == "confirmed"
     assert [m.to for m in mail.outbox] == [[applicant_member.email]]
+
+
+def test_deactivating_a_member_frees_the_seat_for_the_next_person(
+    client, make_event, model_member, applicant_member, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=1)
+    register(client, model_member, event)
+    register(client, applicant_member, event)
+    with django_capture_on_commit_callbacks(execute=True):
+        model_member.is_active = False  # e.g. banned by an admin
+        model_member.save(update_fields=["is_active"])
+    assert Registration.objects.get(user=model_member).status == "cancelled"
+    assert Registration.objects.get(user=applicant_member).status == "confirmed"

@@ -99,3 +99,27 @@ def test_a_contact_who_left_is_not_shown(client, contact_page, contributor):
     contributor.save()
     body = client.get(contact_page.url).content.decode()
     assert "contact-team" not in body
+
+
+def test_a_colleague_does_not_see_a_member_who_hides_the_municipality(
+    client, contact_page, make_member, municipality
+):
+    # Default "who sees my municipality": nobody. The page withholds the municipality's
+    # name; the pseudonym would tell a colleague that this member is behind it.
+    client.force_login(make_member("Kollegin", municipality=municipality))
+    assert "StilleQuelle" not in client.get(contact_page.url).content.decode()
+
+
+def test_a_second_shared_municipality_does_not_tie_the_member_to_the_named_one(
+    client, contact_page, contributor, make_member, municipality, other_municipality
+):
+    from komma.accounts.models import Membership
+
+    municipality.public_naming_consent = True
+    municipality.save()
+    Membership.objects.create(user=contributor, municipality=other_municipality)
+    contributor.municipality_visibility = "municipality"
+    contributor.save()
+    client.force_login(make_member("NurAnderswo", municipality=other_municipality))
+    body = client.get(contact_page.url).content.decode()
+    assert "Stadt Testhausen" in body and "StilleQuelle" not in body

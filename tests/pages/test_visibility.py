@@ -170,3 +170,19 @@ def test_home_page_shows_only_readable_news(client, readers, levels, role):
     body = client.get("/").content.decode()
     for level, page in levels.items():
         assert (page.title in body) is (EXPECTED[role][level] == 200), (role, level)
+
+
+def test_a_draft_from_before_the_parent_closed_is_published_closed(home):
+    section = StandardPage(title="Bereich", slug="bereich", visibility="public")
+    home.add_child(instance=section)
+    section.save_revision().publish()
+    child = StandardPage(title="Unterseite", slug="unterseite", visibility="public")
+    section.add_child(instance=child)
+    child.save_revision().publish()
+    child.lead = "Neuer Anriss"
+    draft = child.save_revision()  # still "public"
+    section.visibility = "network"
+    section.save_revision().publish()
+    draft.publish()  # a scheduled or approved draft: no error, and not more open
+    child.refresh_from_db()
+    assert (child.visibility, child.lead) == ("network", "Neuer Anriss")

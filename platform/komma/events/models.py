@@ -60,7 +60,7 @@ class EventIndexPage(ContentPage):
         FieldPanel("lead"),
         FieldPanel("intro"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("lead")]
+    search_fields = ContentPage.search_fields  # with the visibility filter
 
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["events.EventPage"]

@@ -1,4 +1,5 @@
-"""Signal receivers: the waiting list moves up on publish and when an account is deleted;
+"""Signal receivers: the waiting list moves up on publish and when an account is deleted
+or deactivated;
 the GDPR export section."""
 
 from django.conf import settings
@@ -21,8 +22,10 @@ def promote_waitlist_on_publish(sender, instance, **kwargs):
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="komma.events.account_deleted")
 def withdraw_registrations_of_deleted_account(sender, instance, update_fields=None, **kwargs):
-    """Account deletion (``accounts.actions.do_delete_account``) sets ``deleted_at``."""
-    if instance.deleted_at is None or (update_fields and "deleted_at" not in update_fields):
+    """A deleted (``deleted_at``) or deactivated (banned) account gives up its seats."""
+    if instance.deleted_at is None and instance.is_active:
+        return
+    if update_fields and not {"deleted_at", "is_active"} & set(update_fields):
         return
     from .actions import do_withdraw_registrations
 

@@ -164,7 +164,13 @@ class DownloadsBlock(blocks.StructBlock):
 class AccessibleImageBlock(blocks.StructBlock):
     """An image with a required text alternative (WCAG 1.1.1)."""
 
-    image = ImageChooserBlock(label=_("image"))
+    image = ImageChooserBlock(
+        label=_("image"),
+        help_text=_(
+            "Image files are reachable by their address even on closed pages: "
+            "do not use images that show people, addresses or threats."
+        ),
+    )
     alt_text = blocks.CharBlock(
         label=_("alternative text"),
         max_length=300,

@@ -12,8 +12,6 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from komma.accounts.privacy import may_see
-
 from .visibility import may_read
 
 
@@ -28,21 +26,29 @@ class ContactTarget:
 def alias_for(page, member, viewer) -> str:
     """The alias ``viewer`` sees instead of ``member``'s pseudonym on ``page`` ("" = none).
 
-    Where the page withholds the name of the member's own municipality (no public
-    naming consent), only colleagues of that municipality see the pseudonym: the
-    member's profile may show the municipality to the whole network, and the pair
-    would name the source of the page. Elsewhere the pseudonym is shown to readers who
-    may see the member's municipality anyway, and for members of no municipality
-    (programme staff).
+    The pseudonym is shown only where the pair (pseudonym, page) tells the reader
+    nothing the member has not already chosen to show them:
+
+    - members of no municipality (programme staff): always;
+    - a page that withholds the name of the member's municipality (no public naming
+      consent): only to colleagues of that municipality to whom the member shows
+      it, because the member's profile could otherwise name the page's source;
+    - otherwise: to readers who may see every one of the member's municipalities
+      (a member of several would else be tied to the one the page names).
     """
-    from komma.accounts.privacy import viewer_facts
+    from komma.accounts.privacy import visible_municipality_ids
 
     member_towns = {m.municipality_id for m in member.memberships.all()}
+    if not member_towns:
+        return ""
+    visible = visible_municipality_ids(viewer, member)
     withheld = getattr(page, "municipality", None)
     if withheld is not None and not withheld.public_naming_consent and withheld.pk in member_towns:
-        shown = withheld.pk in viewer_facts(viewer).municipality_ids
+        from komma.accounts.privacy import viewer_facts
+
+        shown = withheld.pk in visible and withheld.pk in viewer_facts(viewer).municipality_ids
     else:
-        shown = not member_towns or may_see(viewer, member, "municipality")
+        shown = member_towns <= visible
     return "" if shown else _("the team behind “%(title)s”") % {"title": page.title}
 
 

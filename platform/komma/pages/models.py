@@ -21,7 +21,7 @@ from komma.accounts.choices import Bundesland, MunicipalityKind
 from .blocks import body_blocks, knowledge_blocks
 from .forms import ContentPageForm
 from .taxonomy import ModuleArea, SizeClass, Topic
-from .visibility import RANK, PageVisibility, may_read
+from .visibility import RANK, PageVisibility, may_read, stricter
 
 
 class HomePage(Page):
@@ -108,10 +108,24 @@ class ContentPage(Page):
             check_not_looser_than_parent(self.visibility, self.get_parent())
 
     def with_content_json(self, content):
-        """The review date belongs to the page, not to a revision: publishing an older
-        revision (scheduled, reverted) must not set it back."""
+        """A page built from a revision (to publish, preview or edit it).
+
+        The review date belongs to the page, not to a revision: publishing an older
+        revision (scheduled, reverted) must not set it back. And a revision saved
+        before the parent was closed holds a level more open than the parent's now;
+        it is closed to the parent's level, so approving or scheduling it publishes
+        a page that is never more open than its parent.
+        """
         obj = super().with_content_json(content)
         obj.last_reviewed_at = self.last_reviewed_at
+        if self.path:
+            parent_level = (
+                ContentPage.objects.filter(pk=self.get_parent().pk)
+                .values_list("visibility", flat=True)
+                .first()
+            )
+            if parent_level:
+                obj.visibility = stricter(obj.visibility, parent_level)
         return obj
 
     def is_readable_by(self, user) -> bool:

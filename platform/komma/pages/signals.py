@@ -12,8 +12,8 @@ def tighten_descendants(sender, instance, **kwargs):
 
     Listings filter on each page's own level; this keeps "a page is never more open
     than its parent" true when the parent changes after its children were written.
-    The children's drafts still hold the old level; publishing one is refused by
-    ``ContentPage.clean`` until the editor chooses a level at least as closed.
+    The children's drafts still hold the old level; ``ContentPage.with_content_json``
+    closes them to the parent's level when they are published, previewed or edited.
     """
     from .models import ContentPage
 
