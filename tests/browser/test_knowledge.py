@@ -16,10 +16,15 @@ EMAIL = "antrag@demo.komma.invalid"  # HelleQuelle, of an applicant municipality
 PASSWORD = "KomMA-Demo-2026"  # the documented demo login
 
 
+def result_count(page) -> int:
+    """The number in the results heading ("6 Einträge")."""
+    region = page.get_by_role("region", name=re.compile("Einträge|Eintrag"))
+    return int(re.search(r"\d+", region.get_by_role("heading").first.inner_text()).group())
+
+
 def test_filter_by_keyboard_and_share_the_url(page, live_server, demo, traffic):
     page.goto(live_server.url + "/wissen/")
-    results = page.get_by_role("region", name=re.compile("Einträge|Eintrag"))
-    total = int(re.search(r"\d+", results.get_by_role("heading").first.inner_text()).group())
+    total = result_count(page)
     filters = page.locator("form.filters")
     filters.locator("summary", has_text="Thema").click()
     checkbox = filters.get_by_label("Clearingverfahren")
@@ -28,8 +33,7 @@ def test_filter_by_keyboard_and_share_the_url(page, live_server, demo, traffic):
     expect(checkbox).to_be_checked()
     filters.get_by_role("button", name="Filter anwenden").press("Enter")
     page.wait_for_url(re.compile(r"\?thema=clearingverfahren$"))
-    heading = page.get_by_role("region", name=re.compile("Einträge|Eintrag")).get_by_role("heading").first
-    filtered = int(re.search(r"\d+", heading.inner_text()).group())
+    filtered = result_count(page)
     assert 0 < filtered < total
     # The same URL in a fresh page shows the same result: the view is shareable.
     shared = page.context.new_page()
