@@ -35,8 +35,8 @@ def test_member_profile(warm, member, make_member, municipality, django_assert_n
 
 # Knowledge platform: the menu pages and the newest knowledge pages, narrowed by view
 # restrictions (one query per request) and, for members, the reader's level (one query).
-ANON_HOME = 10  # locale (lang attribute), restrictions, menu pages, newest knowledge pages
-MEMBER_HOME = 17  # + unread-message count of the account menu, reader's level
+ANON_HOME = 9  # restrictions, menu pages, newest knowledge pages
+MEMBER_HOME = 16  # + unread-message count of the account menu, reader's level
 MEMBER_PROFILE = 17  # + unread-message count, reader's level, restrictions, menu pages
 
 

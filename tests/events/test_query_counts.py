@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 # Wagtail's routing through home -> index -> event costs 7 of these (site, one query
 # per level, alias check, view restrictions); the site chrome and navigation a few more.
-ANON_EVENT = 14  # + seats
-MEMBER_EVENT = 24  # + own registration, waiting-list position, facilitator, permissions, seats
+ANON_EVENT = 13  # + seats
+MEMBER_EVENT = 23  # + own registration, waiting-list position, facilitator, permissions, seats
 FACILITATOR_PARTICIPANTS = 25  # + registrations, their memberships and municipalities
-ANON_INDEX = 14  # + upcoming (with seats), past page and its count
-MEMBER_INDEX = 22  # + own registrations (positions in the same query)
+ANON_INDEX = 13  # + upcoming (with seats), past page and its count
+MEMBER_INDEX = 21  # + own registrations (positions in the same query)
 
 
 @pytest.fixture

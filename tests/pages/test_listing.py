@@ -145,10 +145,10 @@ def test_detail_query_count_does_not_grow_with_related_pages(
     assert body.count('class="entry"') == 3  # related content is capped at three
 
 
-# Pinned (a change is a deliberate decision). Of the listing's 23: session, user, site,
+# Pinned (a change is a deliberate decision). Of the listing's 22: session, user, site,
 # Wagtail routing and its view-restriction check (5), the reader's level, the filter
 # choices (2), restrictions for listings, count, page of results, their topics; the rest
-# is the chrome (permissions 2, unread messages, can invite, menu pages, locale, footer 2).
+# is the chrome (permissions 2, unread messages, can invite, menu pages, footer 2).
 # The detail page instead: the hub, its topics and module areas, related pages + topics.
-LISTING_QUERIES = 23
-DETAIL_QUERIES = 24
+LISTING_QUERIES = 22
+DETAIL_QUERIES = 23

@@ -130,6 +130,9 @@ def render_listing(hub, request):
     form.is_valid()
     filters = form.valid_filters()
     problems = form.problems()
+    # The junk is ignored and named in one message (linked to the form); the controls
+    # show the filters in use, not an invalid state of every checkbox.
+    form.errors.clear()
     queryset = apply_filters(knowledge_pages(request.user, hub), filters)
     paginator = Paginator(queryset, PER_PAGE)
     number = form.cleaned_data.get("seite") or 1
@@ -144,6 +147,7 @@ def render_listing(hub, request):
     context = hub.get_context(request)
     context.update(
         form=form,
+        facets=[(form[name], len(filters.get(name, []))) for name in form.FILTERS],
         page_obj=page_obj,
         results=listing_entries(page_obj.object_list),
         filters=filters,
