@@ -197,33 +197,42 @@ def test_the_author_of_the_submitted_version_cannot_review_it(draft, editor_a, e
         assert not TaskState.objects.reviewable_by(person).exists()
 
 
-def test_who_changes_the_page_in_review_can_no_longer_approve(draft, editor_a, editor_b, reviewer):
+def test_a_page_changed_during_review_can_only_be_sent_back(draft, editor_a, editor_b, reviewer):
+    """The lock keeps the admin from changing a page in review; code that saves a
+    revision all the same makes its author an author, and the page unapprovable."""
     submit(draft, editor_a)
     page = fresh(draft)
     page.lead = "Von B während der Prüfung geändert."
     page.save_revision(user=editor_b)
 
     task = current_task(draft)
-    assert [name for name, *_rest in task.get_actions(fresh(draft), editor_b)] == ["reject"]
+    assert task.get_actions(fresh(draft), editor_b) == []
     with pytest.raises(PermissionDenied):
-        task.on_action(fresh(draft).current_workflow_task_state, editor_b, "approve")
+        task.on_action(fresh(draft).current_workflow_task_state, editor_b, "reject")
+    # A third person may request changes, but not approve the unreviewed change.
+    assert [name for name, *_rest in task.get_actions(fresh(draft), reviewer)] == ["reject"]
+    with pytest.raises(PermissionDenied) as refused:
+        task.on_action(fresh(draft).current_workflow_task_state, reviewer, "approve")
+    assert "changed during the review" in str(refused.value)
     assert not fresh(draft).live
-    # A third person reviews the changed page.
-    task.on_action(fresh(draft).current_workflow_task_state, reviewer, "approve")
-    page = fresh(draft)
-    assert page.live and page.lead == "Von B während der Prüfung geändert."
+
+    task.on_action(fresh(draft).current_workflow_task_state, reviewer, "reject", comment="Neu")
+    assert WorkflowState.objects.get().status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert not fresh(draft).live
 
 
-def test_the_submitter_cannot_lock_the_page_but_can_withdraw_it(draft, editor_a, editor_b):
+def test_the_page_in_review_is_locked_for_everyone_but_the_submitter_can_withdraw_it(
+    draft, editor_a, editor_b, reviewer
+):
     page = fresh(draft)
-    page.locked, page.locked_by, page.locked_at = True, editor_a, timezone.now()
+    page.locked, page.locked_by, page.locked_at = True, editor_b, timezone.now()
     page.save()
     submit(draft, editor_a)
     page = fresh(draft)
-    assert not page.locked, "the author's own lock would outrank the workflow lock"
-    assert page.get_lock().for_user(editor_a)
-    assert not page.permissions_for_user(editor_a).can_lock()
-    assert not page.get_lock().for_user(editor_b)
+    assert not page.locked, "a manual lock would outrank the review's lock"
+    for person in (editor_a, editor_b, reviewer):
+        assert page.get_lock().for_user(person), person
+        assert not page.permissions_for_user(person).can_lock(), person
 
     client = logged_in(editor_a)
     data = edit_form_data(client, draft)
@@ -231,6 +240,7 @@ def test_the_submitter_cannot_lock_the_page_but_can_withdraw_it(draft, editor_a,
     client.post(edit_url(draft), data)
     assert WorkflowState.objects.get().status == WorkflowState.STATUS_CANCELLED
     assert not fresh(draft).live
+    assert not fresh(draft).get_lock()
 
 
 def test_scheduled_page_goes_live_through_publish_scheduled(draft, editor_a, editor_b):
@@ -281,22 +291,29 @@ def test_review_date_survives_republishing_an_older_revision(
     assert page.last_reviewed_at == reviewed_at
 
 
-def test_admin_unpublishes_in_an_emergency_but_does_not_review(draft, editor_a, make_member):
+def test_admin_neither_reviews_nor_publishes_nor_unpublishes_through_wagtail(
+    draft, editor_a, make_member
+):
+    """Admins take pages offline with their own logged action (test_take_offline)."""
     admin = with_role(make_member, "Netzpflege", "admin")
     submit(draft, editor_a)
     task = current_task(draft)
     assert task.get_actions(fresh(draft), admin) == []
-    assert not fresh(draft).permissions_for_user(admin).can_edit()
+    with pytest.raises(PermissionDenied):
+        task.on_action(fresh(draft).current_workflow_task_state, admin, "approve")
+    permissions = fresh(draft).permissions_for_user(admin)
+    assert not permissions.can_edit()
+    assert not permissions.can_publish()
     second = with_role(make_member, "ZweiteRedaktion", "editor")
     task.on_action(fresh(draft).current_workflow_task_state, second, "approve")
     assert fresh(draft).live
 
+    assert not fresh(draft).permissions_for_user(admin).can_unpublish()
     client = logged_in(admin)
     recently_reauthenticated(client, admin)
-    response = client.post(f"/admin/pages/{draft.pk}/unpublish/")
-    assert response.status_code == 302
-    assert not fresh(draft).live
-    assert PageLogEntry.objects.get(page=draft, action="wagtail.unpublish").user == admin
+    assert_refused(client.post(f"/admin/pages/{draft.pk}/unpublish/"))
+    assert fresh(draft).live
+    assert not PageLogEntry.objects.filter(page=draft, action="wagtail.unpublish").exists()
 
 
 def test_roles_editor_and_reviewer_have_no_publish_permission():
@@ -312,7 +329,9 @@ def test_roles_editor_and_reviewer_have_no_publish_permission():
     editorial = {"add_page", "change_page", "lock_page", "unlock_page"}
     assert page_codenames("Redaktion") == editorial
     assert page_codenames("Redaktion Freigabe") == editorial
-    assert page_codenames("Administration") == {"publish_page"}
+    assert page_codenames("Administration") == set()
+    admin_perms = Group.objects.get(name="Administration").permissions
+    assert admin_perms.filter(content_type__app_label="review", codename="take_page_offline")
     for name in ("Redaktion", "Redaktion Freigabe"):
         perms = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert {"add_topic", "change_topic", "delete_topic", "view_topic"} <= perms
@@ -333,8 +352,38 @@ def test_migration_takes_publish_from_editors_of_older_installations():
     GroupPagePermission.objects.create(
         group=editors, page=Page.get_first_root_node(), permission=publish
     )
+    admins = Group.objects.get(name="Administration")
+    GroupPagePermission.objects.create(
+        group=admins, page=Page.get_first_root_node(), permission=publish
+    )
     migration.revoke_editor_publish(apps, None)
     assert not GroupPagePermission.objects.filter(group=editors, permission=publish).exists()
+    assert GroupPagePermission.objects.filter(group=admins, permission=publish).exists()
+
+
+def test_migration_takes_publish_from_admins_of_older_installations():
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    migration = importlib.import_module(
+        "komma.review.migrations.0004_admins_publish_through_review"
+    )
+    root = Page.get_first_root_node()
+    publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
+    lock = Permission.objects.get(content_type__app_label="wagtailcore", codename="lock_page")
+    admins = Group.objects.get(name="Administration")
+    GroupPagePermission.objects.create(group=admins, page=root, permission=publish)
+    GroupPagePermission.objects.create(group=admins, page=root, permission=lock)
+    migration.revoke_admin_publish(apps, None)
+    assert set(
+        GroupPagePermission.objects.filter(group=admins).values_list(
+            "permission__codename", flat=True
+        )
+    ) == {"lock_page"}
+    # Nobody else's page permissions change.
     assert GroupPagePermission.objects.filter(
-        group__name="Administration", permission=publish
+        group__name="Redaktion", permission__codename="change_page"
     ).exists()

@@ -90,11 +90,11 @@ ROLES: dict[str, Role] = {
                 "accounts.change_municipality",
                 "plugins.change_pluginstate",
                 "plugins.view_pluginstate",
+                # For emergencies: take a page that endangers someone offline, with a
+                # logged reason (komma.review). Not Wagtail's "publish_page": that is
+                # also the permission to publish, and would publish unreviewed drafts.
+                "review.take_page_offline",
             ),
-            # For emergencies: take a page offline that endangers someone (Wagtail's
-            # "publish" permission is also the one to unpublish). Without change_page,
-            # admins cannot edit content, so they cannot publish their own text either.
-            ("publish_page",),
         ),
     )
 }

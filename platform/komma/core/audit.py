@@ -14,6 +14,7 @@ AUDIT_ACTIONS = {
     "komma.account_delete": ("Delete account", "Account deleted"),
     "komma.role_change": ("Change roles", "Roles changed"),
     "komma.access_change": ("Change access", "Account activated or deactivated"),
+    "komma.page_take_offline": ("Take page offline", "Page taken offline in an emergency"),
 }
 
 

@@ -27,7 +27,7 @@ def mark_page_reviewed(sender, instance, user=None, **kwargs):
 
 @receiver(editor_dashboard_panels, dispatch_uid="komma.review.review_panel")
 def review_panel(sender, request, **kwargs):
-    """The review panel for everyone who curates pages (editors, reviewers, admins)."""
+    """The review panel for everyone who curates pages (editors, reviewers, superusers)."""
     from .panels import ReviewDashboardPanel
 
     if not can_curate_pages(request.user):

@@ -17,12 +17,15 @@ from wagtail.permissions import page_permission_policy
 
 from komma.pages.models import ContentPage
 
+from .models import authored_by
+
 STALE_AFTER = timedelta(days=365)
 CURATING_PAGE_ACTIONS = {"add", "change", "publish"}
 
 
 def can_curate_pages(user) -> bool:
-    """Whether ``user`` adds, edits or publishes pages (editors, reviewers, admins)."""
+    """Whether ``user`` adds, edits or publishes pages (editors, reviewers, superusers;
+    not administrators, who only take pages offline in an emergency)."""
     if not (user.is_authenticated and user.is_active):
         return False
     return page_permission_policy.user_has_any_permission(user, CURATING_PAGE_ACTIONS)
@@ -56,7 +59,8 @@ def awaiting_review(user, limit: int = 10) -> tuple[list[AwaitingReview], int]:
     """Pages in an in-progress workflow, longest waiting first, and how many there are.
 
     ``may_review`` comes from the tasks themselves (``TaskState.reviewable_by``), so a
-    four-eyes task's rules decide; ``is_own`` marks what the user submitted or wrote.
+    four-eyes task's rules decide; ``is_own`` marks what the user submitted or wrote
+    part of (any revision since the page's last publication).
     """
     page_type = ContentType.objects.get_for_model(Page)
     reviewable = TaskState.objects.reviewable_by(user)
@@ -77,6 +81,7 @@ def awaiting_review(user, limit: int = 10) -> tuple[list[AwaitingReview], int]:
             waiting_since=F("current_task_state__started_at"),
             revision_user_id=F("current_task_state__revision__user_id"),
             may_review=Exists(reviewable.filter(pk=OuterRef("current_task_state_id"))),
+            authored=authored_by(user),
         )
         .order_by("waiting_since", "pk")[:limit]
     )
@@ -87,7 +92,7 @@ def awaiting_review(user, limit: int = 10) -> tuple[list[AwaitingReview], int]:
             edit_url=reverse("wagtailadmin_pages:edit", args=[state.page_id]),
             requested_by=str(state.requested_by) if state.requested_by else "",
             waiting_since=state.waiting_since or state.created_at,
-            is_own=user.pk in (state.requested_by_id, state.revision_user_id),
+            is_own=state.authored or user.pk in (state.requested_by_id, state.revision_user_id),
             may_review=state.may_review,
         )
         for state in rows
