@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "daphne",  # first, so runserver serves ASGI (HTTP and WebSockets)
     "komma.core",
     "komma.accounts",
+    "komma.media",
     "komma.pages",
     "komma.review",
     "komma.events",
@@ -264,6 +265,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Random file names and no EXIF/GPS data (komma.media.models).
+WAGTAILIMAGES_IMAGE_MODEL = "media.KommaImage"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # documents pass Django's permission checks
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "xlsx", "ods", "pptx", "odp"]
 WAGTAILEMBEDS_FINDERS: list = []  # no oEmbed calls to third parties

@@ -1,0 +1,1 @@
+"""Uploaded images: unguessable file names and no EXIF/GPS metadata."""
