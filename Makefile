@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py search_index update
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -41,6 +42,7 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/knowledge.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

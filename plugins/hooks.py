@@ -129,6 +129,11 @@ search_documents = PluginSignal()
 ``search`` package) that the plugin indexes. A switched-off plugin's documents
 are neither indexed nor searched."""
 
+search_access_tokens = PluginSignal()
+"""Search access. kwargs: ``user`` (a logged-in, active member). Returns a list of
+access tokens the user holds in the plugin (e.g. ``"forum-category:3"``); documents
+carrying one of them are found by the user (see ``search.access``)."""
+
 role_permissions = PluginSignal()
 """Role permissions. No kwargs. Returns a dict role key -> list of
 ``"app_label.codename"`` that members of the role get (role keys are in

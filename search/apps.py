@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
-    """Search backends and their health."""
+    """Search backends and their health; keeps the index current (``indexing``)."""
 
     name = "search"
     label = "search"
     verbose_name = _("Search")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import indexing
+
+        indexing.setup()

@@ -1,33 +1,46 @@
-"""Which search backend serves, and whether it is healthy."""
+"""Which search backend serves, and whether it is healthy (part of ``/healthz``)."""
 
 from django.conf import settings
 
 
 def elasticsearch_client():
-    """A client for the configured cluster, or None when none is configured."""
-    url = settings.KOMMA_SEARCH["ELASTICSEARCH_URL"]
-    if not url:
+    """The shared client for the configured cluster, or None when none is configured."""
+    conf = settings.KOMMA_SEARCH
+    if not conf["ELASTICSEARCH_URL"]:
         return None
-    from elasticsearch import Elasticsearch
+    from .backends.elastic import get_client
 
-    return Elasticsearch(url, request_timeout=settings.KOMMA_SEARCH["TIMEOUT"])
+    return get_client(conf["ELASTICSEARCH_URL"], conf["TIMEOUT"])
 
 
 def search_status() -> dict:
-    """``{"backend": ..., "ok": ...}``: Elasticsearch when configured and answering.
+    """``{"backend": <the backend answering queries now>, "ok": ..., ...}``.
 
-    With Elasticsearch configured but down, the database backend serves, so search
-    still works; the check reports ``ok: False`` with the fallback named, so
-    operators see the outage.
+    - No Elasticsearch configured: the database serves, ``ok``.
+    - Elasticsearch configured, its index alias present and the circuit breaker
+      closed (or half-open): Elasticsearch serves, ``ok``.
+    - Otherwise the database serves (search still works) and the check reports
+      ``ok: False`` with ``configured: "elasticsearch"`` and the reason, so operators
+      see the outage. A cluster that does not answer also opens the breaker, so
+      every worker stops trying it until the cool-down is over; recovery is left to
+      the breaker's half-open probe (a real query), not to this check.
     """
-    client = elasticsearch_client()
-    if client is None:
+    if not settings.KOMMA_SEARCH["ELASTICSEARCH_URL"]:
         return {"backend": "database", "ok": True}
+    from .backends.elastic import ElasticsearchBackend
+    from .circuit import OPEN, breaker
+
+    fallback = {"backend": "database", "ok": False, "configured": "elasticsearch"}
     try:
-        healthy = bool(client.ping())
+        ready = ElasticsearchBackend(client=elasticsearch_client()).index_exists()
     except Exception as exc:  # noqa: BLE001 - any transport failure means "down"
-        return {"backend": "database", "ok": False, "error": type(exc).__name__,
-                "configured": "elasticsearch"}  # fmt: skip
-    if not healthy:
-        return {"backend": "database", "ok": False, "configured": "elasticsearch"}
-    return {"backend": "elasticsearch", "ok": True}
+        breaker.record_failure()
+        return {**fallback, "error": type(exc).__name__, "breaker": breaker.state()}
+    state = breaker.state()
+    if not ready:
+        return {**fallback, "error": "no index (run: manage.py search_index rebuild)",
+                "breaker": state}  # fmt: skip
+    if state == OPEN:
+        return {**fallback, "error": "circuit breaker open after failed queries",
+                "breaker": state}  # fmt: skip
+    return {"backend": "elasticsearch", "ok": True, "breaker": state}

@@ -1,4 +1,4 @@
-"""Root URLconf: core, accounts, admin, plugins, then the Wagtail page tree."""
+"""Root URLconf: core, accounts, admin, search, plugins, then the Wagtail page tree."""
 
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
@@ -74,6 +74,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("nachrichten/", include("komma.conversations.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
+    path("suche/", include("search.urls")),
     *plugin_urlpatterns(),
     *dev_media_urlpatterns(),
     path("", include(wagtail_urls)),

@@ -69,6 +69,9 @@ def test_live_elasticsearch_is_reported(client, settings):
     if not url:
         pytest.skip("ELASTICSEARCH_URL not set (live Elasticsearch test)")
     settings.KOMMA_SEARCH = {**settings.KOMMA_SEARCH, "ELASTICSEARCH_URL": url}
+    from search.backends.elastic import ElasticsearchBackend
+
+    ElasticsearchBackend().ensure_index()  # a fresh server has no index (alias) yet
     response = client.get("/healthz")
     assert response.json()["checks"]["search"]["backend"] == "elasticsearch"
 

@@ -42,7 +42,12 @@ def test_german_catalogue_is_complete_and_compiled():
             if entry.msgid_plural or not entry.msgstr:
                 continue
             # The compiled .mo gives what the .po says (catches a stale .mo).
-            assert translation.gettext(entry.msgid) == entry.msgstr, entry.msgid
+            got = (
+                translation.pgettext(entry.msgctxt, entry.msgid)
+                if entry.msgctxt
+                else translation.gettext(entry.msgid)
+            )
+            assert got == entry.msgstr, entry.msgid
 
 
 SOURCE_DIRS = ["platform", "templates", "plugins", "search", "exchange", "toolbox", "alliance"]

@@ -23,3 +23,6 @@ KOMMA_TEST_REDIS_URL = env_str("REDIS_URL")
 # Connections opened in worker threads (database_sync_to_async) must not outlive
 # their task, or PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The suite searches the database backend; the live Elasticsearch tests read
+# ELASTICSEARCH_URL from the environment and use throwaway indices of their own.
+KOMMA_SEARCH = {**KOMMA_SEARCH, "ELASTICSEARCH_URL": ""}  # noqa: F405

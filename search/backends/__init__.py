@@ -1,0 +1,1 @@
+"""Search backends: ``elasticsearch`` (production) and ``database`` (fallback)."""
