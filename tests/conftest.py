@@ -31,6 +31,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request with an English cookie
+    activates English in this thread, and it would stay for the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def post_migrate_state(transactional_db):
     """For transactional tests: what post_migrate creates (content types, permissions,
