@@ -25,12 +25,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     Expression,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -462,6 +465,9 @@ class DatabaseBackend(SearchBackend):
         if text:
             base, rank, matcher = self._match(base, parsed, text)
 
+        if self.postgres:
+            return self._pg_search(query, base, rank, matcher, filters, facets)
+
         def narrowed(skip: str | None = None):
             entries = base
             for facet, values in filters.items():
@@ -522,14 +528,129 @@ class DatabaseBackend(SearchBackend):
         return SearchResults(hits=hits, total=total, facets=facets, page=query.page,
                              per_page=query.per_page, backend=self.name)  # fmt: skip
 
-    def _snippets(self, rows, matcher, matched: bool) -> dict[int, str]:
-        if not matched:
-            return {row["pk"]: plain_snippet(row["body"]) for row in rows}
-        if not self.postgres:
-            return {row["pk"]: folded_snippet(row["body"], matcher) for row in rows}
+    def _pg_search(self, query, base, rank, matcher, filters, facets) -> SearchResults:
+        """PostgreSQL: the permitted matches (with their rank and one flag per facet
+        filter) are computed once, in a materialised CTE, and both the facet counts and
+        the ranked page are read from it in one statement; the page's fields and
+        headlines follow by primary key."""
+        flags = {}
+        for number, (facet, values) in enumerate(filters.items()):
+            name = f"ok_{number}"
+            if facet == "type":
+                flags[facet] = (name, Q(doc_type__in=values))
+            elif facet == "bundesland":
+                flags[facet] = (name, Q(bundesland__in=values))
+            else:
+                rows = SearchEntryFacet.objects.filter(facet=facet, value__in=values)
+                # IN, not EXISTS: one hashed subplan, not a probe per match.
+                flags[facet] = (name, Q(pk__in=rows.values("entry_id")))
+        score = Value(0.0) if rank is None else rank
+        matches = base.annotate(
+            score=score,
+            **{
+                name: ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in flags.values()
+            },
+        ).values(
+            "pk",
+            "updated_at",
+            "doc_type",
+            "bundesland",
+            "score",
+            *(name for name, _ in flags.values()),
+        )
+        try:
+            matches_sql, matches_params = matches.query.sql_with_params()
+        except EmptyResultSet:  # no tokens or no plugins
+            return SearchResults(hits=[], total=0, facets=facets, page=query.page,
+                                 per_page=query.per_page, backend=self.name)  # fmt: skip
+
+        def all_flags(skip: str | None = None) -> str:
+            names = [f"m.{name}" for facet, (name, _) in flags.items() if facet != skip]
+            return " AND ".join(names) or "TRUE"
+
+        # Each filtered facet is counted under the *other* filters; the facets without
+        # a filter under all of them. "type" and "bundesland" are columns of the entry
+        # as well (one type per entry; the Bundesland if set), so only the other facets
+        # need the facet rows.
+        params: list = list(matches_params)
+        parts = [
+            "SELECT %s::text, m.doc_type, COUNT(*), NULL::bigint, NULL::float8 FROM m "  # noqa: S608
+            f"WHERE {all_flags('type')} GROUP BY m.doc_type",
+            "SELECT %s::text, m.bundesland, COUNT(*), NULL::bigint, NULL::float8 FROM m "  # noqa: S608
+            f"WHERE m.bundesland <> '' AND {all_flags('bundesland')} GROUP BY m.bundesland",
+        ]
+        params += ["type", "bundesland"]
+        conditions, row_params = [], []
+        for facet in (facet for facet in FACETS if facet not in ("type", "bundesland")):
+            conditions.append(f"(f.facet = %s AND {all_flags(facet)})")
+            row_params.append(facet)
+        facet_table = connection.ops.quote_name(SearchEntryFacet._meta.db_table)
+        parts.append(
+            "SELECT f.facet, f.value, COUNT(*), NULL::bigint, NULL::float8 "  # noqa: S608 - see below
+            f"FROM m JOIN {facet_table} f ON f.entry_id = m.pk "
+            f"WHERE {' OR '.join(conditions)} GROUP BY f.facet, f.value"
+        )
+        params += row_params
+        offset = (max(1, query.page) - 1) * query.per_page
+        params += [query.per_page, offset]
+        # Only SQL built by Django and the names above; values are parameters.
+        sql = (
+            f"WITH m AS MATERIALIZED ({matches_sql}) "  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + " UNION ALL (SELECT NULL, NULL, NULL, m.pk, m.score::float8 FROM m "  # noqa: S608
+            f"WHERE {all_flags()} ORDER BY m.score DESC, m.updated_at DESC, m.pk DESC "
+            "LIMIT %s OFFSET %s)"
+        )
+        page: list[tuple[int, float]] = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for facet, value, n, pk, row_score in cursor.fetchall():
+                if facet is None:
+                    page.append((pk, row_score))
+                else:
+                    facets[facet][value] = n
+        facets = {
+            facet: dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+            for facet, counts in facets.items()
+        }
+        types = filters.get("type")
+        total = sum(n for value, n in facets["type"].items() if types is None or value in types)
+        if not total:
+            page = []
+        fields = ["pk", "doc_type", "object_id", "title", "url", "extra"]
+        if rank is None:
+            fields.append("body")
+        found = SearchEntry.objects.filter(pk__in=[pk for pk, _ in page])
+        if rank is not None:
+            found = found.annotate(headline=self._headline(matcher))
+            fields.append("headline")
+        by_pk = {row["pk"]: row for row in found.values(*fields)}
+        hits = []
+        for pk, row_score in page:
+            row = by_pk.get(pk)
+            if row is None:  # deleted in between
+                continue
+            snippet = plain_snippet(row["body"]) if rank is None else marked(row["headline"])
+            hits.append(
+                Hit(
+                    doc_type=row["doc_type"],
+                    object_id=row["object_id"],
+                    title=row["title"],
+                    url=row["url"],
+                    snippet=snippet,
+                    score=float(row_score),
+                    extra=row["extra"] or {},
+                )
+            )
+        return SearchResults(hits=hits, total=total, facets=facets, page=query.page,
+                             per_page=query.per_page, backend=self.name)  # fmt: skip
+
+    @staticmethod
+    def _headline(matcher):
         from django.contrib.postgres.search import SearchHeadline
 
-        headline = SearchHeadline(
+        return SearchHeadline(
             escaped_sql(Left(F("body"), HEADLINE_CHARS)),
             matcher,
             config="german",
@@ -540,6 +661,13 @@ class DatabaseBackend(SearchBackend):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
+
+    def _snippets(self, rows, matcher, matched: bool) -> dict[int, str]:
+        if not matched:
+            return {row["pk"]: plain_snippet(row["body"]) for row in rows}
+        if not self.postgres:
+            return {row["pk"]: folded_snippet(row["body"], matcher) for row in rows}
+        headline = self._headline(matcher)
         found = SearchEntry.objects.filter(pk__in=[row["pk"] for row in rows]).annotate(
             headline=headline
         )

@@ -213,7 +213,7 @@ def test_a_page_changed_during_review_can_only_be_sent_back(draft, editor_a, edi
     assert [name for name, *_rest in task.get_actions(fresh(draft), reviewer)] == ["reject"]
     with pytest.raises(PermissionDenied) as refused:
         task.on_action(fresh(draft).current_workflow_task_state, reviewer, "approve")
-    assert "changed during the review" in str(refused.value)
+    assert "während der Prüfung geändert" in str(refused.value)  # the site's language
     assert not fresh(draft).live
 
     task.on_action(fresh(draft).current_workflow_task_state, reviewer, "reject", comment="Neu")
