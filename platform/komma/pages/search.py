@@ -97,13 +97,11 @@ def indexable(page) -> bool:
     return bool(page.live and not page.expired and page.url)
 
 
-class KnowledgePageDocument(SearchDocument):
-    """Base of the knowledge page documents; the concrete classes name the kind.
+class TaggedPageDocument(SearchDocument):
+    """Base of the documents of content pages with topics and module areas (knowledge
+    pages, events): what every such page indexes; subclasses add their own text
+    (``more_text``), Bundesland and hit details (``hit_extra``)."""
 
-    Not registered itself (``search.registry`` lists the three kinds).
-    """
-
-    model = KnowledgePage
     plugin = "core"
 
     def queryset(self):
@@ -143,6 +141,15 @@ class KnowledgePageDocument(SearchDocument):
         """What a hit shows besides title and snippet (the type label comes from the
         document class, in the reader's language, when the hit is shown)."""
         return {}
+
+
+class KnowledgePageDocument(TaggedPageDocument):
+    """Base of the knowledge page documents; the concrete classes name the kind.
+
+    Not registered itself (``search.registry`` lists the three kinds).
+    """
+
+    model = KnowledgePage
 
 
 class GoodPracticeDocument(KnowledgePageDocument):
