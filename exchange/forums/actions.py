@@ -181,14 +181,17 @@ def compose_case_body(case: CaseDetails) -> str:
     content that every reader sees the same.
     """
     with translation.override(settings.LANGUAGE_CODE):
+        # Headings are translated outside the f-strings: xgettext does not read those.
+        situation, question = _("Situation"), _("Key question")
+        tried, wanted_heading = _("What has been tried"), _("Advice wanted")
         labels = dict(AdviceWanted.choices)
-        parts = [f"# {_('Situation')}\n\n{case.situation.strip()}"]
-        parts.append(f"# {_('Key question')}\n\n{case.key_question.strip()}")
+        parts = [f"# {situation}\n\n{case.situation.strip()}"]
+        parts.append(f"# {question}\n\n{case.key_question.strip()}")
         if case.tried.strip():
-            parts.append(f"# {_('What has been tried')}\n\n{case.tried.strip()}")
+            parts.append(f"# {tried}\n\n{case.tried.strip()}")
         if case.advice_wanted:
             wanted = "\n".join(f"- {labels[key]}" for key in case.advice_wanted if key in labels)
-            parts.append(f"# {_('Advice wanted')}\n\n{wanted}")
+            parts.append(f"# {wanted_heading}\n\n{wanted}")
         return "\n\n".join(parts)
 
 
