@@ -203,10 +203,11 @@ def test_profile_page_query_count(client, subject, viewers, django_assert_num_qu
     set_levels(subject, Visibility.NETWORK)
     client.force_login(viewers["same_municipality"])
     client.get(profile_url(subject))  # warm caches (plugin states, MFA check in the session)
-    # session, viewer, subject + memberships + municipalities, viewer facts (2),
-    # permissions (2), can_invite, unread messages, site, site chrome, page tree, and the
-    # main navigation's menu pages (reader's level, view restrictions, pages)
-    with django_assert_num_queries(17):
+    # session, viewer, subject + memberships + municipalities, viewer facts (moderator
+    # group, own municipalities: 2), and the frame's reader facts (frame_facts: admin
+    # access, may invite, unread messages, level: 1). Menu pages and footer links come
+    # from the (warm) shared cache.
+    with django_assert_num_queries(8):
         response = client.get(profile_url(subject))
     assert REAL_NAME in response.content.decode()
 

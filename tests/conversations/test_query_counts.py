@@ -8,12 +8,13 @@ from komma.conversations.selectors import access_conversation
 pytestmark = pytest.mark.django_db
 
 # Own queries of the inbox: the number of conversations (paginator), the page of
-# them, their participants with users, the unread count (shared with the account
-# menu). The rest is session, user and the site chrome (menu, navigation, footer).
-INBOX = 15
+# them, their participants with users, the unread count (the view asks before the
+# frame). The rest: session, user and the frame's reader facts (frame_facts: admin
+# access, may invite, unread messages, level); menu and footer come from the cache.
+INBOX = 7
 # Own queries of the thread: the conversation with both sides, its messages with
-# their authors (already read: no write). The rest as above, with the unread count.
-THREAD = 14
+# their authors (already read: no write). The rest as above: session, user, frame_facts.
+THREAD = 5
 
 
 @pytest.fixture

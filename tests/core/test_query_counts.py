@@ -33,11 +33,18 @@ def test_member_profile(warm, member, make_member, municipality, django_assert_n
         assert warm.get(url).status_code == 200
 
 
-# Knowledge platform: the menu pages and the newest knowledge pages, narrowed by view
-# restrictions (one query per request) and, for members, the reader's level (one query).
-ANON_HOME = 9  # restrictions, menu pages, newest knowledge pages
-MEMBER_HOME = 16  # + unread-message count of the account menu, reader's level
-MEMBER_PROFILE = 17  # + unread-message count, reader's level, restrictions, menu pages
+# Warm cache: the menu pages and footer links come from the shared cache (core.frame),
+# so an anonymous frame costs no query and a member's one (frame_facts: admin access,
+# may invite, unread messages, level).
+# Home: Wagtail routing (site, home page, ancestors' alias check, the page's view
+# restrictions: 4), the view restrictions for listings, the newest knowledge pages.
+ANON_HOME = 6
+# + session, user, the reader's level (asked by the view, before the frame primes it),
+# frame_facts; the listings' restrictions leave out login ones.
+MEMBER_HOME = 10
+# Session, user, the member shown, their memberships and municipalities, the viewer's
+# moderator group and own municipalities (2), frame_facts. No Wagtail routing.
+MEMBER_PROFILE = 8
 
 
 def test_member_pages_are_not_stored(client, member):

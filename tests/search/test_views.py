@@ -390,12 +390,12 @@ def test_query_count_is_pinned_and_does_not_grow_with_hits(
 
 # Pinned (a change is a deliberate decision), for a logged-in member, the backend stubbed
 # (its own queries are pinned with the database backend in test_views_database.py). Of
-# the 16: session, user, the filter choices (module areas, topics: 2), the reader's level
+# the 8: session, user, the filter choices (module areas, topics: 2), the reader's level
 # and memberships (search tokens: 2), the forum categories the reader may read (the
-# forums plugin's search tokens: 1); the rest is the chrome, as on every page
-# (permissions 2, unread messages, can invite, site, view restrictions, menu pages,
-# footer 2). Plugin states and document classes come from the (warm) cache.
-SEARCH_PAGE_QUERIES = 16
+# forums plugin's search tokens: 1); the rest is the frame, as on every page: the
+# reader's facts (frame_facts: 1). Plugin states, document classes, menu pages and
+# footer links come from the (warm) cache.
+SEARCH_PAGE_QUERIES = 8
 
 
 # --- suggestions -------------------------------------------------------------------

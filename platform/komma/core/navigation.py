@@ -12,7 +12,20 @@ def core_entries(request) -> list[NavEntry]:
 
 
 def menu_page_entries(request) -> list[NavEntry]:
-    """Live "show in menus" children of the site root, narrowed to what the user may read."""
+    """Live "show in menus" children of the site root, narrowed to what the user may read.
+
+    Kept in the shared cache per audience (see ``frame``): the same for every reader
+    of one audience, and rebuilt when a page, restriction or site changes.
+    """
+    from komma.pages.visibility import audience_rank
+
+    from .frame import cached_chrome, frame_facts
+
+    frame_facts(request.user)  # primes the audience without a query of its own
+    return cached_chrome(request, "menu", audience_rank(request.user), lambda: _menu_pages(request))
+
+
+def _menu_pages(request) -> list[NavEntry]:
     from wagtail.models import Site
 
     from komma.pages.visibility import filter_visible
@@ -48,11 +61,14 @@ def build_navigation(request) -> list[dict]:
 
 
 def account_links(request) -> list[tuple[str, str]]:
-    """Links of the account menu for a logged-in member."""
-    from komma.accounts.selectors import can_invite
+    """Links of the account menu for a logged-in member (from ``frame.frame_facts``)."""
     from komma.conversations.selectors import unread_count
 
-    unread = unread_count(request.user)  # one query; the menu is built lazily
+    from .frame import frame_facts
+
+    facts = frame_facts(request.user)
+    # Through the selector, not ``facts``: marking read in this request forgets it.
+    unread = unread_count(request.user)
     links = [
         (
             _("Messages (%(count)d)") % {"count": unread} if unread else _("Messages"),
@@ -63,8 +79,8 @@ def account_links(request) -> list[tuple[str, str]]:
         (_("Two-factor authentication"), reverse("mfa_index")),
         (_("My data"), reverse("accounts:data")),
     ]
-    if can_invite(request.user):
+    if facts.can_invite:
         links.append((_("Invitations"), reverse("accounts:invitations")))
-    if request.user.has_perm("wagtailadmin.access_admin"):
+    if facts.is_admin_user:
         links.append((_("Administration"), "/admin/"))
     return links

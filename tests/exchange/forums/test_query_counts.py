@@ -11,10 +11,11 @@ from .test_views_reading import client_for
 
 pytestmark = pytest.mark.django_db
 
-# The site's frame (templates/base.html: account menu permissions, unread messages,
-# invitation right, Wagtail site, main navigation pages, footer settings) costs the
-# same on every page. It is not the forum's, and is counted apart.
-SITE_FRAME_QUERIES = 10
+# The site's frame (templates/base.html) costs the same on every page: the reader's
+# facts in one query (core.frame.frame_facts: admin access, may invite, unread
+# messages, level); menu pages and footer links come from the (warm) shared cache.
+# It is not the forum's, and is counted apart.
+SITE_FRAME_QUERIES = 1
 # Session, user, the viewer's forum facts (2), the thread with the viewer's read
 # state and watch level, the posts of the page (authors, quoted posts, the viewer's
 # reactions and bookmarks), their attachments, the forum frame's notification count.
