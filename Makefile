@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/knowledge.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/forums.py
+	$(BIN)/python bench/alliance.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -143,3 +143,36 @@ so a switched-off plugin keeps its grants for when it comes back."""
 personal_data_export = PluginSignal()
 """GDPR export. kwargs: ``user``. Returns a dict section name -> JSON-serialisable
 data the plugin holds about that user (what they wrote, drafts, settings)."""
+
+
+@dataclass(frozen=True)
+class AllianceContact:
+    """One contact of the alliance directory, as the hook ``alliance_contacts`` returns it.
+
+    ``channels`` holds only what the asking user may see, as tuples
+    ``(kind, kind label, value, label)``; ``kind`` is one of ``phone``, ``email``,
+    ``postal_address``, ``contact_person``, ``website``, ``fax``, ``messenger``,
+    ``other``. ``url`` is the site-relative URL of the directory entry; ``why`` says
+    in the site's language why this kind of organisation helps in the situation.
+    """
+
+    name: str
+    url: str
+    category: str  # local_media, civil_society, business, counselling, security_authority, ...
+    category_label: str
+    why: str
+    city: str = ""
+    bundesland: str = ""  # ISO suffix ("SN")
+    channels: tuple[tuple[str, str, str, str], ...] = ()
+
+
+alliance_contacts = PluginSignal()
+"""„Wer hilft bei …?“ — the alliance directory's contacts for a situation. kwargs:
+``user`` (the asking user, may be anonymous), ``situation`` (a key: ``attack_on_staff``,
+``online_hate``, ``threat_letters``, ``racist_incident``, ``antisemitic_incident``,
+``extremist_event``, ``public_communication``, ``broad_alliance``; see
+``alliance.wizard.SITUATIONS``), ``bundesland`` (two-letter ISO suffix, e.g. ``"SN"``).
+Returns a list of :class:`AllianceContact` the user may see, in the order to contact
+them; an unknown situation or Bundesland gives an empty list. Use
+``collect(alliance_contacts.send_robust(sender=None, user=..., situation=...,
+bundesland=...))``; when the directory is switched off the list is empty."""

@@ -22,6 +22,7 @@ category has none) see the pseudonym, never the real name; a reveal
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -82,6 +83,77 @@ class ForumViewer:
 NOBODY = ForumViewer(user_id=None)
 
 
+# The viewer's facts as static, parameterised queries. Names in braces are tables and
+# columns of the models (quoted by ``_viewer_sql``); the parameters are %s.
+VIEWER_SQL = """
+SELECT
+  EXISTS (SELECT 1 FROM {membership} m WHERE m.{m_user} = %s),
+  EXISTS (SELECT 1 FROM {membership} m
+          INNER JOIN {municipality} mu ON mu.{id} = m.{m_municipality}
+          WHERE m.{m_user} = %s AND mu.{mu_status} = %s),
+  EXISTS (SELECT 1 FROM {user_groups} ug INNER JOIN {group} g ON g.{id} = ug.{ug_group}
+          WHERE ug.{ug_user} = %s AND g.{g_name} = %s),
+  EXISTS (SELECT 1 FROM {user_groups} ug INNER JOIN {group} g ON g.{id} = ug.{ug_group}
+          WHERE ug.{ug_user} = %s AND g.{g_name} = %s),
+  fp.{fp_silenced}, fp.{fp_suspended}, fp.{fp_approved}
+FROM {user} LEFT OUTER JOIN {profile} fp ON fp.{fp_user} = {user}.{id}
+WHERE {user}.{id} = %s
+"""
+MODERATED_SQL = "SELECT {mc_category} FROM {moderators} WHERE {mc_user} = %s"
+_viewer_sql_cache = []
+
+
+def _viewer_sql() -> tuple[str, str]:
+    """``VIEWER_SQL`` and ``MODERATED_SQL`` with the models' names (built once)."""
+    if _viewer_sql_cache:
+        return _viewer_sql_cache[0]
+    from django.contrib.auth.models import Group
+
+    from komma.accounts.models import Municipality
+
+    quote = connection.ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    user_groups = User.groups.through
+    moderators = Category.moderators.through
+    names = {
+        "id": quote("id"),
+        "membership": quote(Membership._meta.db_table),
+        "m_user": column(Membership, "user"),
+        "m_municipality": column(Membership, "municipality"),
+        "municipality": quote(Municipality._meta.db_table),
+        "mu_status": column(Municipality, "programme_status"),
+        "user_groups": quote(user_groups._meta.db_table),
+        "ug_group": column(user_groups, "group"),
+        "ug_user": column(user_groups, "user"),
+        "group": quote(Group._meta.db_table),
+        "g_name": column(Group, "name"),
+        "user": quote(User._meta.db_table),
+        "profile": quote(ForumProfile._meta.db_table),
+        "fp_user": column(ForumProfile, "user"),
+        "fp_silenced": column(ForumProfile, "silenced_until"),
+        "fp_suspended": column(ForumProfile, "suspended_until"),
+        "fp_approved": column(ForumProfile, "approved_posts"),
+        "moderators": quote(moderators._meta.db_table),
+        "mc_category": column(moderators, "category"),
+        "mc_user": column(moderators, "user"),
+    }
+    _viewer_sql_cache.append((VIEWER_SQL.format(**names), MODERATED_SQL.format(**names)))
+    return _viewer_sql_cache[0]
+
+
+def _datetime(value):
+    """A datetime column's value as the ORM would give it (SQLite answers text)."""
+    if value is None:
+        return None
+    column = ForumProfile._meta.get_field("silenced_until").cached_col
+    for convert in connection.ops.get_db_converters(column):
+        value = convert(value, column, connection)
+    return value
+
+
 def forum_viewer(user) -> ForumViewer:
     """The viewer facts of ``user`` (two queries, cached on the user object)."""
     if user is None or not user.is_authenticated or not user.is_active or user.is_deleted:
@@ -89,41 +161,36 @@ def forum_viewer(user) -> ForumViewer:
     cached = getattr(user, "_komma_forum_viewer", None)
     if cached is not None:
         return cached
-    memberships = Membership.objects.filter(user=OuterRef("pk"))
-    groups = User.groups.through.objects.filter(user=OuterRef("pk"))
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            f_member=Exists(memberships),
-            f_model=Exists(
-                memberships.filter(municipality__programme_status=ProgrammeStatus.MODEL)
-            ),
-            f_partner=Exists(groups.filter(group__name=ROLES["alliance_partner"].group_name)),
-            f_moderator=Exists(groups.filter(group__name=ROLES["moderator"].group_name)),
-        )
-        .values(
-            "f_member", "f_model", "f_partner", "f_moderator",
-            "forum_profile__silenced_until", "forum_profile__suspended_until",
-            "forum_profile__approved_posts",
-        )
-        .get()
-    )  # fmt: skip
-    moderated = frozenset(
-        Category.moderators.through.objects.filter(user_id=user.pk).values_list(
-            "category_id", flat=True
-        )
-    )
+    facts_sql, moderated_sql = _viewer_sql()
+    pk = user.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            facts_sql,
+            [
+                pk,  # member of any municipality
+                pk, ProgrammeStatus.MODEL,  # member of a model municipality
+                pk, ROLES["alliance_partner"].group_name,  # partner
+                pk, ROLES["moderator"].group_name,  # the role Moderation
+                pk,
+            ],
+        )  # fmt: skip
+        row = cursor.fetchone()
+        if row is None:
+            raise User.DoesNotExist("The viewer's account is gone.")
+        cursor.execute(moderated_sql, [pk])
+        moderated = frozenset(category_id for (category_id,) in cursor.fetchall())
+    f_member, f_model, f_partner, f_moderator, silenced, suspended, approved = row
     viewer = ForumViewer(
-        user_id=user.pk,
-        is_member=row["f_member"],
-        is_model=row["f_model"],
-        is_partner=row["f_partner"],
-        is_global_moderator=row["f_moderator"] or user.is_superuser,
+        user_id=pk,
+        is_member=bool(f_member),
+        is_model=bool(f_model),
+        is_partner=bool(f_partner),
+        is_global_moderator=bool(f_moderator) or user.is_superuser,
         is_superuser=user.is_superuser,
         moderated_category_ids=moderated,
-        silenced_until=row["forum_profile__silenced_until"],
-        suspended_until=row["forum_profile__suspended_until"],
-        approved_posts=row["forum_profile__approved_posts"] or 0,
+        silenced_until=_datetime(silenced),
+        suspended_until=_datetime(suspended),
+        approved_posts=approved or 0,
     )
     user._komma_forum_viewer = viewer
     return viewer

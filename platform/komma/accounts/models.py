@@ -55,6 +55,9 @@ class Municipality(models.Model):
         default=False,
         help_text=_("Without consent, pages describe the municipality instead of naming it."),
     )
+    # The municipality's centre, for "near my municipality" in the alliance directory.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

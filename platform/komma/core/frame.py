@@ -17,8 +17,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils.translation import get_language
 
 VERSION_KEY = "frame:chrome-version"
@@ -111,14 +110,101 @@ class FrameFacts:
 NOBODY = FrameFacts()
 
 
-def _permission_exists(codename: str, app_label: str):
-    from django.contrib.auth.models import Permission
+# The reader's facts as one static, parameterised query. Names in braces are tables
+# and columns of the models (quoted by ``_facts_sql``); the parameters are %s.
+FACTS_SQL = """
+SELECT
+  -- may open the Wagtail admin: the permission, directly or through a group
+  EXISTS (SELECT 1 FROM {permission} p
+    INNER JOIN {content_type} ct ON ct.{id} = p.{p_content_type}
+    WHERE p.{p_codename} = %s AND ct.{ct_app_label} = %s
+      AND (EXISTS (SELECT 1 FROM {user_perms} up
+                   WHERE up.{up_permission} = p.{id} AND up.{up_user} = %s)
+           OR EXISTS (SELECT 1 FROM {group_perms} gp
+                      INNER JOIN {user_groups} ug ON ug.{ug_group} = gp.{gp_group}
+                      WHERE gp.{gp_permission} = p.{id} AND ug.{ug_user} = %s))),
+  -- may invite: the permission, likewise
+  EXISTS (SELECT 1 FROM {permission} p
+    INNER JOIN {content_type} ct ON ct.{id} = p.{p_content_type}
+    WHERE p.{p_codename} = %s AND ct.{ct_app_label} = %s
+      AND (EXISTS (SELECT 1 FROM {user_perms} up
+                   WHERE up.{up_permission} = p.{id} AND up.{up_user} = %s)
+           OR EXISTS (SELECT 1 FROM {group_perms} gp
+                      INNER JOIN {user_groups} ug ON ug.{ug_group} = gp.{gp_group}
+                      WHERE gp.{gp_permission} = p.{id} AND ug.{ug_user} = %s))),
+  -- ... or coordinates a municipality
+  EXISTS (SELECT 1 FROM {membership} m WHERE m.{m_user} = %s AND m.{m_coordinator}),
+  -- sees pages for model municipalities: a member of one, or a curating role
+  (EXISTS (SELECT 1 FROM {membership} m
+           INNER JOIN {municipality} mu ON mu.{id} = m.{m_municipality}
+           WHERE m.{m_user} = %s AND mu.{mu_status} = %s)
+   OR EXISTS (SELECT 1 FROM {user_groups} ug INNER JOIN {group} g ON g.{id} = ug.{ug_group}
+              WHERE ug.{ug_user} = %s AND g.{g_name} IN ({{curating}}))),
+  -- conversations with a message after the reader's last visit
+  (SELECT COUNT(*) FROM {participant} pa
+   INNER JOIN {conversation} c ON c.{id} = pa.{pa_conversation}
+   WHERE pa.{pa_user} = %s AND NOT pa.{pa_archived}
+     AND (pa.{pa_last_read} IS NULL OR pa.{pa_last_read} < c.{c_last_message}))
+FROM {user} WHERE {user}.{id} = %s
+"""
+_facts_sql_cache = {}
 
-    return Exists(
-        Permission.objects.filter(codename=codename, content_type__app_label=app_label).filter(
-            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))
-        )
-    )
+
+def _facts_sql(curating: int) -> str:
+    """``FACTS_SQL`` with the models' names, for ``curating`` group names (built once)."""
+    sql = _facts_sql_cache.get(curating)
+    if sql is not None:
+        return sql
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from komma.accounts.models import Membership, Municipality, User
+    from komma.conversations.models import Conversation, Participant
+
+    quote = connection.ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    user_perms = User.user_permissions.through
+    user_groups = User.groups.through
+    group_perms = Group.permissions.through
+    names = {
+        "id": quote("id"),
+        "permission": quote(Permission._meta.db_table),
+        "p_content_type": column(Permission, "content_type"),
+        "p_codename": column(Permission, "codename"),
+        "content_type": quote(ContentType._meta.db_table),
+        "ct_app_label": column(ContentType, "app_label"),
+        "user_perms": quote(user_perms._meta.db_table),
+        "up_permission": column(user_perms, "permission"),
+        "up_user": column(user_perms, "user"),
+        "group_perms": quote(group_perms._meta.db_table),
+        "gp_group": column(group_perms, "group"),
+        "gp_permission": column(group_perms, "permission"),
+        "user_groups": quote(user_groups._meta.db_table),
+        "ug_group": column(user_groups, "group"),
+        "ug_user": column(user_groups, "user"),
+        "group": quote(Group._meta.db_table),
+        "g_name": column(Group, "name"),
+        "membership": quote(Membership._meta.db_table),
+        "m_user": column(Membership, "user"),
+        "m_coordinator": column(Membership, "is_coordinator"),
+        "m_municipality": column(Membership, "municipality"),
+        "municipality": quote(Municipality._meta.db_table),
+        "mu_status": column(Municipality, "programme_status"),
+        "participant": quote(Participant._meta.db_table),
+        "pa_conversation": column(Participant, "conversation"),
+        "pa_user": column(Participant, "user"),
+        "pa_archived": column(Participant, "archived"),
+        "pa_last_read": column(Participant, "last_read_at"),
+        "conversation": quote(Conversation._meta.db_table),
+        "c_last_message": column(Conversation, "last_message_at"),
+        "user": quote(User._meta.db_table),
+    }
+    sql = FACTS_SQL.format(**names).format(curating=", ".join(["%s"] * curating) or "NULL")
+    _facts_sql_cache[curating] = sql
+    return sql
 
 
 def frame_facts(user) -> FrameFacts:
@@ -133,43 +219,32 @@ def frame_facts(user) -> FrameFacts:
     if cached is not None:
         return cached
     from komma.accounts.choices import ProgrammeStatus
-    from komma.accounts.models import Membership, User
+    from komma.accounts.models import User
     from komma.accounts.roles import ROLES
-    from komma.conversations.models import Participant
     from komma.pages.visibility import CURATING_ROLES, RANK, PageVisibility
 
-    unread = (
-        Participant.objects.filter(user=OuterRef("pk"), archived=False)
-        .filter(
-            Q(last_read_at__isnull=True) | Q(last_read_at__lt=F("conversation__last_message_at"))
-        )
-        .order_by()
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     curating = [ROLES[key].group_name for key in CURATING_ROLES if key in ROLES]
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            f_admin=_permission_exists("access_admin", "wagtailadmin"),
-            f_invite_all=_permission_exists("invite_members", "accounts"),
-            f_coordinator=Exists(
-                Membership.objects.filter(user=OuterRef("pk"), is_coordinator=True)
-            ),
-            f_model=Exists(
-                Membership.objects.filter(
-                    user=OuterRef("pk"), municipality__programme_status=ProgrammeStatus.MODEL
-                )
-            )
-            | Exists(
-                User.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=curating)
-            ),
-            f_unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
-        )
-        .values("f_admin", "f_invite_all", "f_coordinator", "f_model", "f_unread")
-        .get()
-    )
+    pk = user.pk
+    sql = _facts_sql(len(curating))
+    params = [
+        "access_admin", "wagtailadmin", pk, pk,  # may open the Wagtail admin
+        "invite_members", "accounts", pk, pk,  # may invite (permission)
+        pk,  # coordinator of a municipality (may invite there)
+        pk, ProgrammeStatus.MODEL, pk, *curating,  # sees pages for model municipalities
+        pk,  # unread conversations
+        pk,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        raise User.DoesNotExist("The reader's account is gone.")
+    f_admin, f_invite_all, f_coordinator, f_model, f_unread = found
+    row = {
+        "f_admin": bool(f_admin), "f_invite_all": bool(f_invite_all),
+        "f_coordinator": bool(f_coordinator), "f_model": bool(f_model),
+        "f_unread": int(f_unread or 0),
+    }  # fmt: skip
     superuser = user.is_superuser
     facts = FrameFacts(
         is_admin_user=superuser or row["f_admin"],

@@ -23,7 +23,10 @@ KOMMA_BASE_URL = env_str("KOMMA_BASE_URL", "http://127.0.0.1:8000")
 # --- Plugins ---------------------------------------------------------------
 # Built-in feature plugins (dotted AppConfig paths). Third-party plugins come
 # from the "komma.plugins" entry-point group; KOMMA_PLUGINS_EXCLUDE removes any.
-KOMMA_BUILTIN_PLUGINS: list[str] = ["exchange.forums.apps.ForumsConfig"]
+KOMMA_BUILTIN_PLUGINS: list[str] = [
+    "exchange.forums.apps.ForumsConfig",
+    "alliance.apps.AllianceConfig",
+]
 KOMMA_PLUGINS_EXCLUDE = env_list("KOMMA_PLUGINS_EXCLUDE")
 KOMMA_PLUGIN_APPS = discover_plugin_apps(KOMMA_BUILTIN_PLUGINS, KOMMA_PLUGINS_EXCLUDE)
 
