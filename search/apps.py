@@ -13,6 +13,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import indexing
+        from . import checks, indexing  # noqa: F401 - checks registers itself
 
         indexing.setup()

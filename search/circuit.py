@@ -94,8 +94,9 @@ class CircuitBreaker:
         except Exception:
             logger.warning("search breaker: cache unavailable", exc_info=True)
 
-    def record_success(self) -> None:
-        """A request to Elasticsearch succeeded: close the breaker."""
+    def record_success(self) -> bool:
+        """A request to Elasticsearch succeeded: close the breaker. True if it was open
+        (or half-open) until now: the caller schedules the replay of missed writes."""
         keys = [OPEN_UNTIL_KEY, FAILURES_KEY, PROBE_KEY]
         try:
             present = cache.get_many(keys)  # usually empty: then nothing is written
@@ -103,8 +104,10 @@ class CircuitBreaker:
                 cache.delete_many(keys)
             if OPEN_UNTIL_KEY in present:
                 logger.info("search breaker closed: Elasticsearch answers again")
+                return True
         except Exception:
             logger.warning("search breaker: cache unavailable", exc_info=True)
+        return False
 
     def reset(self) -> None:
         self.record_success()

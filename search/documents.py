@@ -11,8 +11,14 @@ People appear in documents only by pseudonym; a document never carries a real
 name, e-mail address, office or a municipality the page does not name.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.core.exceptions import ImproperlyConfigured
+
+# The types a document class may declare for its ``extra`` values (``extra_fields``).
+EXTRA_FIELD_TYPES = ("keyword", "text", "date", "integer", "boolean")
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,9 @@ class IndexedDocument:
     module_areas: tuple[str, ...] = ()  # codes "1", "2", "3", "1a", "2a", "3a"
     topics: tuple[str, ...] = ()  # topic slugs
     bundesland: str = ""  # ISO suffix ("SN"), where the item names one
-    extra: dict = field(default_factory=dict)  # shown with the hit (e.g. date of an event)
+    # Shown with the hit (e.g. date of an event); Elasticsearch indexes the values the
+    # document class declares in ``extra_fields``, and only stores the others.
+    extra: dict = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -45,12 +53,22 @@ class SearchDocument:
     ``model`` and ``plugin`` and implement ``prepare``. ``queryset`` lists what a
     rebuild indexes; ``prepare`` returns ``None`` for objects that must not be
     found (drafts, deleted records).
+
+    ``extra_fields`` declares which ``IndexedDocument.extra`` values Elasticsearch
+    indexes, and as what: ``{"name": "keyword" | "text" | "date" | "integer" |
+    "boolean"}``. They are mapped as ``extra.<name>`` (``text`` with the German
+    analyzer; malformed ``date``/``integer`` values are ignored, not rejected), so
+    queries and aggregations can use them. Other ``extra`` keys are kept in the
+    document but not indexed. Document classes share one index: two classes
+    declaring the same name with different types are a configuration error (system
+    check ``search.E001``). A new or changed field needs ``search_index rebuild``.
     """
 
     doc_type: str = ""
     label = ""
     model = None
     plugin: str = "core"
+    extra_fields: dict[str, str] = {}
 
     def queryset(self):
         """Everything a full rebuild indexes (``prepare`` still decides per object)."""
@@ -58,3 +76,29 @@ class SearchDocument:
 
     def prepare(self, obj) -> IndexedDocument | None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def extra_field_types(classes: Iterable[type]) -> dict[str, str]:
+    """The ``extra_fields`` of ``classes`` merged, sorted by name; raises
+    ``ImproperlyConfigured`` for an unknown type or two classes disagreeing."""
+    types: dict[str, tuple[str, type]] = {}
+    for cls in classes:
+        for name, kind in (getattr(cls, "extra_fields", None) or {}).items():
+            where = f"{cls.__module__}.{cls.__qualname__}"
+            if kind not in EXTRA_FIELD_TYPES:
+                raise ImproperlyConfigured(
+                    f"{where}.extra_fields[{name!r}]: unknown type {kind!r} "
+                    f"(one of: {', '.join(EXTRA_FIELD_TYPES)})"
+                )
+            if not name or "." in name:
+                raise ImproperlyConfigured(f"{where}.extra_fields: invalid field name {name!r}")
+            if name in types and types[name][0] != kind:
+                other_kind, other = types[name]
+                raise ImproperlyConfigured(
+                    f"Search mapping conflict for extra.{name}: "
+                    f"{other.__module__}.{other.__qualname__} declares {other_kind!r}, "
+                    f"{where} declares {kind!r}; they share one index, use one type "
+                    "or another name."
+                )
+            types.setdefault(name, (kind, cls))
+    return {name: types[name][0] for name in sorted(types)}

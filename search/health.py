@@ -24,6 +24,8 @@ def search_status() -> dict:
       see the outage. A cluster that does not answer also opens the breaker, so
       every worker stops trying it until the cool-down is over; recovery is left to
       the breaker's half-open probe (a real query), not to this check.
+    - Elasticsearch ready: writes it missed while it was down are replayed
+      (``search.pending``; a task, only if any are pending).
     """
     if not settings.KOMMA_SEARCH["ELASTICSEARCH_URL"]:
         return {"backend": "database", "ok": True}
@@ -43,4 +45,7 @@ def search_status() -> dict:
     if state == OPEN:
         return {**fallback, "error": "circuit breaker open after failed queries",
                 "breaker": state}  # fmt: skip
+    from .pending import schedule_replay
+
+    schedule_replay()  # writes missed while it was down (usually nothing is pending)
     return {"backend": "elasticsearch", "ok": True, "breaker": state}

@@ -279,7 +279,15 @@ def index_objects(items: Iterable) -> dict:
 
 
 def write(upserts: list[IndexedDocument], deletes: list[str], backends=None) -> list[str]:
-    """Write to every backend; a failing backend is logged and named in the result."""
+    """Write to every backend; a failing backend is logged and named in the result.
+
+    Elasticsearch is guarded by the circuit breaker: while it is open, no write is
+    tried (nobody waits for a timeout), and a failed write opens it. What it missed
+    is recorded (``search.pending``) and replayed once it answers again; it is named
+    in the result all the same. The database backend always gets every write.
+    """
+    from . import pending
+    from .circuit import breaker
     from .service import backends_for_writing
 
     failures = []
@@ -290,14 +298,28 @@ def write(upserts: list[IndexedDocument], deletes: list[str], backends=None) -> 
             logger.exception("search: backends unavailable")
             return ["all"]
     for backend in backends:
+        guarded = backend.name == pending.ELASTICSEARCH
+        keys = [doc.key for doc in upserts] + list(deletes)
+        if guarded and keys and not breaker.allows():
+            pending.record(keys)
+            logger.info("search: Elasticsearch unavailable, %d writes kept for later", len(keys))
+            failures.append(backend.name)
+            continue
         try:
             if upserts:
                 backend.index(upserts)
             if deletes:
                 backend.delete(deletes)
-        except Exception:
+        except Exception as exc:
             logger.warning("search: writing to %s failed", backend.name, exc_info=True)
             failures.append(backend.name)
+            if guarded and pending.is_outage(exc):
+                breaker.record_failure()
+                pending.record(keys)
+        else:
+            if guarded and keys:
+                breaker.record_success()
+                pending.schedule_replay()
     return failures
 
 

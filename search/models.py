@@ -79,3 +79,19 @@ class SearchEntryFacet(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.facet}={self.value}"
+
+
+class PendingIndexWrite(models.Model):
+    """A document Elasticsearch missed while its circuit breaker was open (or a write
+    to it failed): replayed from the database's current state once it answers again
+    (``search.pending``). The database index got the write already."""
+
+    key = models.CharField(max_length=255, unique=True)  # IndexedDocument.key
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "pending Elasticsearch write"
+        verbose_name_plural = "pending Elasticsearch writes"
+
+    def __str__(self):
+        return self.key

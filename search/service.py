@@ -37,6 +37,13 @@ def backends_for_writing() -> list:
     return [b for b in (database_backend(), elasticsearch_backend()) if b is not None]
 
 
+def schedule_replay() -> None:
+    """Elasticsearch answers again: send it the writes it missed (``search.pending``)."""
+    from .pending import schedule_replay as schedule
+
+    schedule()
+
+
 def search(query: SearchQuery) -> SearchResults:
     """Results from Elasticsearch if it is configured and healthy, else the database."""
     from .circuit import breaker
@@ -50,7 +57,8 @@ def search(query: SearchQuery) -> SearchResults:
                            exc_info=True)  # fmt: skip
             breaker.record_failure()
         else:
-            breaker.record_success()
+            if breaker.record_success():
+                schedule_replay()
             return results
     return database_backend().search(query)
 
@@ -66,6 +74,7 @@ def suggest(text: str, tokens, plugins, limit: int = 8) -> list[Suggestion]:
         except Exception:  # noqa: BLE001
             breaker.record_failure()
         else:
-            breaker.record_success()
+            if breaker.record_success():
+                schedule_replay()
             return suggestions
     return database_backend().suggest(text, tokens, plugins, limit)

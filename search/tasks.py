@@ -12,3 +12,13 @@ def index_objects(items: list[list[str]]) -> dict:
 
     ensure_connected()
     return run(items)
+
+
+@task()
+def replay_pending() -> dict:
+    """Send Elasticsearch the writes it missed while it was down (``search.pending``)."""
+    from .indexing import ensure_connected
+    from .pending import replay
+
+    ensure_connected()
+    return replay()

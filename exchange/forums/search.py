@@ -4,7 +4,8 @@ Only published content of published threads is indexed. Each document carries th
 token of its category (``forum-category:<id>``), which the members who may read
 that category hold (``receivers.forum_search_tokens``), so the search backends
 filter inside the query. Authors are not indexed at all: an anonymous case must
-not be found by its author's pseudonym.
+not be found by its author's pseudonym. Elasticsearch indexes a thread's category
+name and kind (``extra_fields``) as keywords, for filters and aggregations.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ class ThreadDocument(SearchDocument):
     label = _("Forum thread")
     model = Thread
     plugin = "forums"
+    extra_fields = {"category": "keyword", "kind": "keyword"}
 
     def queryset(self):
         return Thread.objects.filter(state=State.PUBLISHED).select_related("category")

@@ -11,6 +11,8 @@ normalisation (``german_normalization``), ASCII folding of other accents, the
 "-ismus" family mapped to "-ist" (so "Rassismus" finds "rassistische"), and the
 Snowball German stemmer, the same algorithm as PostgreSQL's ``german``
 configuration. Titles have a ``search_as_you_type`` subfield for suggestions.
+``extra`` is stored; the values document classes declare in ``extra_fields`` are
+indexed with their types (``extra_mapping``), the others are not.
 
 Permission filtering (access tokens, switched-on plugins, scope) is part of the
 query's ``bool.filter``, never applied to results afterwards; facet choices are a
@@ -28,9 +30,11 @@ from html import escape
 from django.conf import settings
 from elasticsearch.dsl import (
     A,
+    Boolean,
     Date,
     Document,
     Index,
+    Integer,
     Keyword,
     MetaField,
     Object,
@@ -44,7 +48,7 @@ from elasticsearch.dsl import (
 from elasticsearch.exceptions import NotFoundError
 from elasticsearch.helpers import streaming_bulk
 
-from ..documents import IndexedDocument
+from ..documents import IndexedDocument, extra_field_types
 from ..query import FACETS, Hit, SearchQuery, SearchResults, Suggestion
 from .base import SearchBackend
 
@@ -133,15 +137,43 @@ def alias_name() -> str:
     return f"{settings.KOMMA_SEARCH['INDEX_PREFIX']}-documents"
 
 
-def index_body() -> dict:
-    """Settings and mappings of a new index (``PUT /<index>`` body)."""
+# ``SearchDocument.extra_fields`` types -> mapping of ``extra.<name>``.
+EXTRA_FIELDS = {
+    "keyword": Keyword,
+    "text": lambda: Text(analyzer=german),
+    "date": lambda: Date(ignore_malformed=True),
+    "integer": lambda: Integer(ignore_malformed=True),
+    "boolean": Boolean,
+}
+
+
+def extra_mapping(classes: Iterable[type] | None = None) -> Object:
+    """The mapping of ``extra``: the fields the document classes declare
+    (``extra_fields``), indexed with their types; other keys stay in ``_source``
+    unindexed (``dynamic: false``). Without declared fields: not indexed at all.
+    Raises ``ImproperlyConfigured`` on conflicting declarations."""
+    if classes is None:
+        from ..indexing import all_document_classes
+
+        classes = all_document_classes()  # switched off too: the mapping must not change
+    types = extra_field_types(classes)
+    if not types:
+        return Object(enabled=False)
+    return Object(dynamic=False, properties={n: EXTRA_FIELDS[t]() for n, t in types.items()})
+
+
+def index_body(classes: Iterable[type] | None = None) -> dict:
+    """Settings and mappings of a new index (``PUT /<index>`` body); ``extra`` maps
+    the ``extra_fields`` of ``classes`` (default: every installed document class)."""
     index = Index("unused")
     index.settings(
         number_of_shards=1,
         number_of_replicas=settings.KOMMA_SEARCH.get("REPLICAS", 0),
     )
     index.document(SearchEntry)
-    return index.to_dict()
+    body = index.to_dict()
+    body["mappings"]["properties"]["extra"] = extra_mapping(classes).to_dict()
+    return body
 
 
 def to_source(doc: IndexedDocument) -> dict:

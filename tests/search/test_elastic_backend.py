@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
@@ -20,7 +21,7 @@ from elasticsearch.helpers import BulkIndexError
 
 from search.backends import elastic
 from search.backends.elastic import ElasticsearchBackend, index_body, safe_snippet, to_source
-from search.documents import IndexedDocument
+from search.documents import IndexedDocument, SearchDocument
 from search.query import SearchQuery
 
 ALIAS = "komma-documents"
@@ -190,7 +191,13 @@ EXPECTED_INDEX = {
             "topics": {"type": "keyword"},
             "bundesland": {"type": "keyword"},
             "updated_at": {"type": "date"},
-            "extra": {"type": "object", "enabled": False},
+            # The installed document classes' ``extra_fields`` (forums' ThreadDocument);
+            # other extra keys are stored, not indexed.
+            "extra": {
+                "type": "object",
+                "dynamic": False,
+                "properties": {"category": {"type": "keyword"}, "kind": {"type": "keyword"}},
+            },
         },
     },
 }
@@ -198,6 +205,81 @@ EXPECTED_INDEX = {
 
 def test_index_settings_and_mappings(es_settings):
     assert index_body() == EXPECTED_INDEX
+
+
+class Event(SearchDocument):
+    doc_type = "sample.event"
+    extra_fields = {"starts": "date", "seats": "integer", "online": "boolean"}
+
+
+class Material(SearchDocument):
+    doc_type = "sample.material"
+    extra_fields = {"format": "keyword", "summary": "text", "starts": "date"}
+
+
+def test_without_declared_extra_fields_extra_is_stored_only(es_settings):
+    body = index_body(classes=[])
+    assert body["mappings"]["properties"]["extra"] == {"type": "object", "enabled": False}
+    assert {**body, "mappings": {**body["mappings"], "properties": {
+        **body["mappings"]["properties"], "extra": EXPECTED_INDEX["mappings"]["properties"]["extra"]
+    }}} == EXPECTED_INDEX  # fmt: skip
+
+
+def test_declared_extra_fields_are_mapped_with_their_types(es_settings):
+    body = index_body(classes=[Event, Material, Event])
+    assert body["mappings"]["properties"]["extra"] == {
+        "type": "object",
+        "dynamic": False,  # undeclared keys: kept in _source, not indexed
+        "properties": {
+            "format": {"type": "keyword"},
+            "online": {"type": "boolean"},
+            "seats": {"type": "integer", "ignore_malformed": True},
+            "starts": {"type": "date", "ignore_malformed": True},
+            "summary": {"type": "text", "analyzer": "komma_german"},
+        },
+    }
+    assert body["settings"] == EXPECTED_INDEX["settings"]  # the German analyzer is defined
+    assert body["mappings"]["dynamic"] == "strict"
+
+
+def test_conflicting_extra_fields_are_a_configuration_error(es_settings):
+    class Other(SearchDocument):
+        doc_type = "sample.other"
+        extra_fields = {"starts": "keyword"}
+
+    with pytest.raises(ImproperlyConfigured, match=(
+        r"extra\.starts: .*Event declares 'date', .*Other declares 'keyword'"
+    )):  # fmt: skip
+        index_body(classes=[Event, Other])
+
+
+def test_unknown_extra_field_type_is_a_configuration_error(es_settings):
+    class Odd(SearchDocument):
+        doc_type = "sample.odd"
+        extra_fields = {"where": "geo_point"}
+
+    with pytest.raises(ImproperlyConfigured, match="unknown type 'geo_point'"):
+        index_body(classes=[Odd])
+
+
+def test_system_check_reports_conflicts(monkeypatch):
+    from search import checks, indexing
+
+    class Other(SearchDocument):
+        doc_type = "sample.other"
+        extra_fields = {"seats": "text"}
+
+    assert checks.check_extra_fields() == []  # the installed classes agree
+    monkeypatch.setattr(indexing, "all_document_classes", lambda: [Event, Other])
+    (error,) = checks.check_extra_fields()
+    assert error.id == "search.E001" and "extra.seats" in error.msg
+
+
+def test_extra_values_are_sent_as_they_are(backend, cluster):
+    cluster.route("HEAD", f"/_alias/{ALIAS}", (200, None))
+    extra = {"category": "Beratung", "kind": "case", "note": "nur gespeichert"}
+    backend.index([doc(extra=extra)])
+    assert cluster.calls[1].body[1]["extra"] == extra
 
 
 def test_replicas_are_configurable(es_settings):

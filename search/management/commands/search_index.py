@@ -1,17 +1,22 @@
 """``manage.py search_index rebuild|update|status``.
 
 - ``rebuild``: the database index is replaced in one transaction; Elasticsearch (if
-  configured) gets a new index the alias switches to when it is complete.
-- ``update``: every document is written again, without dropping anything first;
+  configured) gets a new index the alias switches to when it is complete (writes it
+  missed before are then no longer pending).
+- ``update``: first the writes Elasticsearch missed while it was down are replayed
+  (``search.pending``; tried even while the circuit breaker is open) and reported;
+  then every document is written again, without dropping anything first;
   documents whose objects are gone (or no longer indexable) are deleted.
-- ``status``: which backend serves, and the documents each backend holds per type.
+- ``status``: which backend serves, the documents each backend holds per type, and
+  how many writes are pending for Elasticsearch.
 
 Progress goes to stderr as a plain text bar.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from search import indexing
+from search import indexing, pending
 from search.health import search_status
 from search.registry import document_classes
 from search.service import database_backend, elasticsearch_backend
@@ -78,6 +83,7 @@ class Command(BaseCommand):
         if not callable(getattr(elastic, "rebuild", None)):
             raise CommandError("The Elasticsearch backend cannot rebuild.")
         bar = self._progress(total, "elasticsearch")
+        started = timezone.now()
         try:
             written = elastic.rebuild(
                 indexing.iter_documents(classes, bar.advance), progress=lambda n: None
@@ -89,12 +95,16 @@ class Command(BaseCommand):
                 "the old index is still in place and the database index is complete."
             ) from exc
         bar.finish()
+        pending.forget(started)  # the new index has the current state of everything
         self.stdout.write(f"elasticsearch: {written} documents")
 
     def update(self):
         classes = document_classes()
         database = database_backend()
-        backends = [b for b in (database, elasticsearch_backend()) if b is not None]
+        elastic = elasticsearch_backend()
+        backends = [b for b in (database, elastic) if b is not None]
+        if elastic is not None:
+            self._replay(elastic)
         bar = self._progress(indexing.count_objects(classes), "update")
         seen: set[str] = set()
         failed: set[str] = set()
@@ -117,6 +127,18 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"Writing failed for: {', '.join(sorted(failed))} (see the log)")
 
+    def _replay(self, elastic) -> None:
+        """Send Elasticsearch what it missed while it was down, and say so."""
+        missed = pending.count()
+        if not missed:
+            return
+        result = pending.replay(elastic, force=True)
+        line = (f"elasticsearch: {missed} missed writes pending; replayed "
+                f"{result['indexed']} documents, {result['deleted']} deletes")  # fmt: skip
+        if result["error"]:
+            line += f"; failed ({result['error']}), {result['pending']} still pending"
+        self.stdout.write(line)
+
     def status(self):
         state = search_status()
         line = f"serving: {state['backend']} ({'ok' if state.get('ok') else 'NOT OK'})"
@@ -131,6 +153,10 @@ class Command(BaseCommand):
         if elastic is None:
             self.stdout.write("elasticsearch: not configured")
             return
+        missed = pending.count()
+        if missed:
+            self.stdout.write(f"elasticsearch: {missed} missed writes pending "
+                              "(replayed when it answers, or by: search_index update)")  # fmt: skip
         try:
             counts = getattr(elastic, "counts_by_type", None)
             self._report(elastic.name, elastic.count(), counts() if counts else {})

@@ -68,6 +68,19 @@ def test_thread_document_carries_the_category_token_and_no_author(cast, model_th
     assert "<" not in document.body  # plain text, not HTML
 
 
+def test_thread_extra_values_are_indexed_as_keywords(cast, model_thread):
+    from search.backends.elastic import extra_mapping
+
+    document = ThreadDocument().prepare(model_thread)
+    assert ThreadDocument.extra_fields == {"category": "keyword", "kind": "keyword"}
+    assert document.extra == {"category": model_thread.category.name, "kind": model_thread.kind}
+    assert extra_mapping([ThreadDocument, PostDocument]).to_dict() == {
+        "type": "object",
+        "dynamic": False,
+        "properties": {"category": {"type": "keyword"}, "kind": {"type": "keyword"}},
+    }
+
+
 def test_post_document_of_a_reply(cast, model_thread):
     reply = model_thread.posts.get(number=2)
     document = PostDocument().prepare(reply)
