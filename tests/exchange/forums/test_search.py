@@ -212,3 +212,16 @@ def test_database_backend_holds_the_documents_with_tokens(cast, model_thread):
     hidden = backend.search(SearchQuery(text=WORD, tokens=frozenset({"public", "network"}),
                                         plugins=frozenset({"core", "forums"})))  # fmt: skip
     assert hidden.total == 0
+
+
+def test_forum_start_page_searches_the_forums_only(cast, model_thread):
+    """The forum's own search box: /suche/ with ?bereich=forums, threads and replies only."""
+    client = client_of(cast, "adviser")
+    html = client.get("/foren/").content.decode()
+    assert 'name="bereich" value="forums"' in html and 'action="/suche/"' in html
+    response = client.get(URL, {"q": WORD, "bereich": "forums"})
+    assert response.status_code == 200
+    hits = response.context["results"].hits
+    assert hits and {hit.doc_type for hit in hits} <= {"forums.thread", "forums.post"}
+    elsewhere = client.get(URL, {"q": WORD, "bereich": "wissen"}).context["results"]
+    assert elsewhere.total == 0
