@@ -123,12 +123,13 @@ def published_alliances():
     )
 
 
-def participations(alliance: LocalAlliance) -> list[AllianceParticipation]:
-    return list(
-        AllianceParticipation.objects.filter(local_alliance=alliance)
-        .select_related("organization")
-        .order_by("role", "organization__name")
-    )
+def participations(alliance: LocalAlliance, *, with_inactive: bool = False):
+    """The participating organisations; inactive entries only for those who edit the
+    alliance (``access``: inactive entries are not shown to the public)."""
+    rows = AllianceParticipation.objects.filter(local_alliance=alliance)
+    if not with_inactive:
+        rows = rows.filter(organization__status__in=LISTED_STATUSES)
+    return list(rows.select_related("organization").order_by("role", "organization__name"))
 
 
 # --- Alliance ---------------------------------------------------------------------------------

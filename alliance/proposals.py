@@ -412,13 +412,18 @@ def check_withdraw_proposal(user, proposal: ChangeProposal) -> None:
 
 
 def own_proposal(user, pk) -> ChangeProposal:
-    """A proposal ``user`` submitted, for its status page; 404 otherwise."""
+    """A proposal ``user`` submitted, for its status page; 404 otherwise.
+
+    Only while the account still speaks for the organisation: the page shows the
+    entry's current values, hidden channels included, which a former partner (link
+    removed or no longer verified) must not see any more.
+    """
     proposal = (
         ChangeProposal.objects.select_related("organization")
         .filter(pk=pk, submitted_by=user, kind=ProposalKind.CHANGE)
         .first()
     )
-    if proposal is None:
+    if proposal is None or not may_propose(user, proposal.organization):
         raise Http404
     return proposal
 

@@ -11,10 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from komma.accounts.choices import Bundesland
+from komma.core.ratelimit import allow
 
 from . import exports, selectors, wizard
 from .access import access_organization, directory_viewer
 from .models import ChannelVisibility, Status
+
+# Exports copy the directory in bulk: enough for real work, not for a scraper.
+EXPORTS_PER_HOUR = 30
 
 
 def _absolute(request):
@@ -183,6 +187,12 @@ def export(request, fmt):
     requester may see. Logged-in accounts only (no bulk copies for scrapers)."""
     if fmt not in exports.FORMATS:
         raise Http404
+    if not allow("alliance_export", request.user.pk, EXPORTS_PER_HOUR, 3600):
+        return HttpResponse(
+            _("You have made many exports in a short time. Please try again later."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
     organizations, query, problems = selectors.export_organizations(request.user, request.GET)
     if problems:
         return HttpResponse(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from komma.accounts.models import Municipality
+from komma.core.forms import add_action_errors
 
 from . import local
 from .forms_partner import (
@@ -22,7 +23,6 @@ from .forms_partner import (
     ParticipationForm,
 )
 from .models import AllianceInvitation
-from .views_partner import add_errors
 
 SECTION = "local"
 TEMPLATES = "alliance/local/"
@@ -61,7 +61,7 @@ def edit(request, municipality_pk):
                 form.cleaned_data["description"],
             )  # fmt: skip
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The alliance has been saved."))
             return redirect("alliance:local_alliance", pk=alliance.pk)
@@ -78,7 +78,7 @@ def _alliance_page(request, alliance, rights, *, participation_form=None, invite
         request, TEMPLATES + "alliance.html",
         {"alliance_section": SECTION, "alliance": alliance, "rights": rights,
          "municipality_label": label,
-         "participations": local.participations(alliance),
+         "participations": local.participations(alliance, with_inactive=rights.may_edit),
          "invitations": local.invitations_of(alliance) if rights.may_edit else [],
          "participation_form": participation_form or ParticipationForm(),
          "invite_form": invite_form or InviteForm()},
@@ -131,7 +131,7 @@ def alliance(request, pk):
             if target is None:
                 messages.error(request, " ".join(exc.messages))
             else:
-                add_errors(target, exc)
+                add_action_errors(target, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
     return _alliance_page(
@@ -161,7 +161,7 @@ def participation(request, pk, participation_pk):
                     request.user, entry, form.cleaned_data["role"], form.cleaned_data["since"]
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The participation has been updated."))
                 return redirect("alliance:local_alliance", pk=item.pk)

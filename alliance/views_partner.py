@@ -13,21 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from komma.core.forms import add_action_errors
+
 from . import freshness, local, proposals
 from .forms_partner import ApplicationForm, ChannelFormSet, EntryForms
 from .models import Organization
 
 SECTION = "mine"
 TEMPLATES = "alliance/partner/"
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """The errors of ``exc`` on the form's fields, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -58,7 +51,7 @@ def propose(request, pk):
         try:
             proposals.check_submit_proposal(request.user, organization, forms.payload())
         except ValidationError as exc:
-            add_errors(forms.entry, exc)
+            add_action_errors(forms.entry, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -113,9 +106,12 @@ def confirm_current(request, pk):
 
 
 def client_ip(request) -> str:
-    """The client address for the rate limit. Production sets a trusted proxy for
-    allauth only, so this is ``REMOTE_ADDR`` (the proxy must pass it through)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client address for the rate limit, as allauth's login limits take it:
+    behind the reverse proxy (``ALLAUTH_TRUSTED_PROXY_COUNT``) from X-Forwarded-For,
+    or every applicant would share the proxy's address and one limit."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request) or "unknown"
 
 
 def apply(request):
@@ -143,7 +139,7 @@ def apply(request):
                     honeypot=form.cleaned_data["homepage_url"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 return redirect("alliance:apply_done")
     return render(

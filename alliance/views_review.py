@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from komma.core.forms import add_action_errors
+
 from . import proposals
 from .forms_partner import ApproveForm, ReasonForm
 from .models import ProposalKind
-from .views_partner import add_errors
 
 TEMPLATES = "alliance/review/"
 
@@ -42,7 +43,7 @@ def detail(request, pk):
                 request.user, item, approve_form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            add_errors(approve_form, exc)
+            add_action_errors(approve_form, exc)
         else:
             messages.success(
                 request,
@@ -54,7 +55,7 @@ def detail(request, pk):
         try:
             proposals.check_reject_proposal(request.user, item, reject_form.cleaned_data["reason"])
         except ValidationError as exc:
-            add_errors(reject_form, exc)
+            add_action_errors(reject_form, exc)
         else:
             messages.success(request, _("Rejected. The submitter has been told."))
             return redirect("alliance_review:queue")

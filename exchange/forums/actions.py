@@ -10,7 +10,6 @@ Moderators' writes are in ``moderation``; notification fan-out in ``notification
 """
 
 import io
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -385,43 +384,37 @@ def do_create_thread(
     state: str, uploads: list[CheckedUpload], client_token, watched=(),
 ) -> Thread:  # fmt: skip
     """Store the thread and its opening post; count and notify when published."""
-    from .notifications import notify_pending
-
     html, mentioned = _render(body)
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            thread = Thread.objects.create(
-                category=category,
-                kind=ThreadKind.CASE if case else ThreadKind.DISCUSSION,
-                title=title,
-                author=user,
-                is_anonymous=anonymous,
-                key_question=case.key_question.strip() if case else "",
-                advice_wanted=list(case.advice_wanted) if case else [],
-                state=state,
-                created_at=now,
-                last_post_at=now,
-                last_number=1,
-            )
-            post = Post.objects.create(
-                thread=thread, number=1, author=user, is_anonymous=anonymous, body=body,
-                body_html=html, state=state, created_at=now, client_token=client_token,
-            )  # fmt: skip
-            _store_attachments(post, uploads)
-            _flag_for_words(post, watched)
-            ReadState.objects.create(user=user, thread=thread, last_read_number=1)
-            Subscription.objects.create(user=user, thread=thread, level=WatchLevel.WATCHING)
-            if state == State.PUBLISHED:
-                after_publish(post, mentioned=mentioned)
-            else:
-                notify_pending(post)
-    except IntegrityError:
-        # The same form submitted twice at once: the other request stored it.
-        existing = _existing_post(user, client_token)
-        if existing is None:
-            raise
-        return existing.thread
+
+    def write() -> Post:
+        now = timezone.now()
+        thread = Thread.objects.create(
+            category=category,
+            kind=ThreadKind.CASE if case else ThreadKind.DISCUSSION,
+            title=title,
+            author=user,
+            is_anonymous=anonymous,
+            key_question=case.key_question.strip() if case else "",
+            advice_wanted=list(case.advice_wanted) if case else [],
+            state=state,
+            created_at=now,
+            last_post_at=now,
+            last_number=1,
+        )
+        post = Post.objects.create(
+            thread=thread, number=1, author=user, is_anonymous=anonymous, body=body,
+            body_html=html, state=state, created_at=now, client_token=client_token,
+        )  # fmt: skip
+        _store_attachments(post, uploads)
+        _flag_for_words(post, watched)
+        ReadState.objects.create(user=user, thread=thread, last_read_number=1)
+        Subscription.objects.create(user=user, thread=thread, level=WatchLevel.WATCHING)
+        if state == State.PUBLISHED:
+            after_publish(post, mentioned=mentioned)
+        return post
+
+    post = _store_once(user, client_token, write)
+    thread = post.thread
     thread.opening_post = post
     return thread
 
@@ -469,36 +462,42 @@ def do_reply(
     state: str, client_token, watched=(),
 ) -> Post:  # fmt: skip
     """Store the reply with the next number of the thread; count and notify when published."""
-    from .notifications import notify_pending
-
     html, mentioned = _render(body)
+
+    def write() -> Post:
+        # The row lock serialises numbering within the thread.
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        number = locked.last_number + 1
+        Thread.objects.filter(pk=thread.pk).update(last_number=number)
+        post = Post.objects.create(
+            thread=thread, number=number, author=user, body=body, body_html=html,
+            is_anonymous=thread.is_anonymous and thread.author_id == user.pk,
+            quoted=quoted, state=state, client_token=client_token,
+        )  # fmt: skip
+        _store_attachments(post, uploads)
+        _flag_for_words(post, watched)
+        ReadState.objects.update_or_create(
+            user=user, thread=thread, defaults={"last_read_number": number}
+        )
+        if state == State.PUBLISHED:
+            after_publish(post, mentioned=mentioned)
+        thread.last_number = number
+        return post
+
+    return _store_once(user, client_token, write)
+
+
+def _store_once(user, client_token, write) -> Post:
+    """Run ``write()`` atomically; a double submit that raced this one (same client
+    token, stored by the other request) answers with the stored post instead."""
     try:
         with transaction.atomic():
-            # The row lock serialises numbering within the thread.
-            locked = Thread.objects.select_for_update().get(pk=thread.pk)
-            number = locked.last_number + 1
-            Thread.objects.filter(pk=thread.pk).update(last_number=number)
-            post = Post.objects.create(
-                thread=thread, number=number, author=user, body=body, body_html=html,
-                is_anonymous=thread.is_anonymous and thread.author_id == user.pk,
-                quoted=quoted, state=state, client_token=client_token,
-            )  # fmt: skip
-            _store_attachments(post, uploads)
-            _flag_for_words(post, watched)
-            ReadState.objects.update_or_create(
-                user=user, thread=thread, defaults={"last_read_number": number}
-            )
-            if state == State.PUBLISHED:
-                after_publish(post, mentioned=mentioned)
-            else:
-                notify_pending(post)
+            return write()
     except IntegrityError:
         existing = _existing_post(user, client_token)
         if existing is None:
             raise
         return existing
-    thread.last_number = number
-    return post
 
 
 def after_publish(post: Post, *, mentioned=None) -> None:
@@ -586,20 +585,45 @@ def check_edit_post(user, post: Post, *, body: str, reason: str = "", title: str
         title = None
     if errors:
         raise ValidationError(errors)
-    if not moderating:
-        _check_words(body, title or "")
+    triggered, found = (None, []) if moderating else _check_words(body, title or "")
     if body == post.body and (title is None or title == post.thread.title):
         return post  # nothing changed: no revision, no "edited" marker
-    return do_edit_post(user, post, body=body, title=title, reason=reason, moderating=moderating)
+    # An edit is held for approval like a new post would be (a watched word that
+    # requires it): otherwise harmless text could be edited into anything.
+    hold = (
+        not moderating
+        and post.state == State.PUBLISHED
+        and triggered == words.WatchedWord.Action.REQUIRE_APPROVAL
+    )
+    return do_edit_post(
+        user, post, body=body, title=title, reason=reason, moderating=moderating,
+        hold=hold, watched=found,
+    )  # fmt: skip
 
 
-def do_edit_post(user, post: Post, *, body: str, title: str | None, reason: str, moderating: bool):
-    """Keep the old text as a revision, store the new one rendered; log moderators' edits."""
+def do_edit_post(
+    user, post: Post, *, body: str, title: str | None, reason: str, moderating: bool,
+    hold: bool = False, watched=(),
+) -> Post:  # fmt: skip
+    """Keep the old text as a revision, store the new one rendered; log moderators' edits.
+
+    ``hold``: the edited post waits for approval again (it leaves the thread's counts
+    until a moderator approves it); ``watched``: watched words found, flagged as on
+    a new post.
+    """
     html, _mentioned = _render(body)
     with transaction.atomic():
         PostRevision.objects.create(post=post, body=post.body, edited_by=user, reason=reason)
         post.body, post.body_html, post.edited_at = body, html, timezone.now()
-        post.save(update_fields=["body", "body_html", "edited_at"])
+        if hold:
+            post.state = State.PENDING
+        post.save(update_fields=["body", "body_html", "edited_at", "state"])
+        if hold:
+            if post.number == 1:
+                Thread.objects.filter(pk=post.thread_id).update(state=State.PENDING)
+            refresh_thread_stats(post.thread_id)
+        if post.open_flag_count == 0:
+            _flag_for_words(post, watched)
         if title is not None:
             Thread.objects.filter(pk=post.thread_id).update(title=title)
             post.thread.title = title
@@ -610,7 +634,8 @@ def do_edit_post(user, post: Post, *, body: str, title: str | None, reason: str,
             log_action(user, ModAction.EDIT, reason, post=post, notify_member=True)
     from .search import reindex_thread
 
-    reindex_thread(post.thread_id, with_posts=False)  # the thread's text or title changed
+    # The thread's text or title changed (and the post itself, if it is held now).
+    reindex_thread(post.thread_id, with_posts=hold)
     return post
 
 
@@ -630,26 +655,29 @@ def do_toggle_helpful(user, post: Post) -> bool:
     if post.author_id == user.pk:
         raise ValidationError(_("You cannot mark your own post as helpful."))
     with transaction.atomic():
-        deleted, _rows = Reaction.objects.filter(post=post, user=user).delete()
-        if not deleted:
-            Reaction.objects.get_or_create(post=post, user=user)
+        marked = _toggle(Reaction, user, post)
         Post.objects.filter(pk=post.pk).update(helpful_count=post.reactions.count())
-    return not deleted
+    return marked
 
 
 def do_toggle_bookmark(user, post: Post) -> bool:
     """Bookmark or un-bookmark ``post``; returns whether it is bookmarked now."""
-    forum_viewer(user)
-    deleted, _rows = Bookmark.objects.filter(post=post, user=user).delete()
+    with transaction.atomic():
+        return _toggle(Bookmark, user, post)
+
+
+def _toggle(model, user, post: Post) -> bool:
+    """Remove the member's row for ``post`` if there is one, else add it; True if added."""
+    deleted, _rows = model.objects.filter(post=post, user=user).delete()
     if not deleted:
-        Bookmark.objects.get_or_create(post=post, user=user)
+        model.objects.get_or_create(post=post, user=user)
     return not deleted
 
 
 def check_mark_solution(user, post: Post) -> Thread:
     """The thread's author (or a moderator) marks ``post`` as the solution, or unmarks it."""
     thread = post.thread
-    viewer = forum_viewer(user)
+    viewer = check_may_write(user, thread.category)  # silenced members may not
     if thread.author_id != user.pk and not is_moderator(viewer, thread.category_id):
         raise PermissionDenied(_("Only the author of the thread can mark a solution."))
     if post.number == 1 or post.state != State.PUBLISHED:
@@ -700,8 +728,3 @@ def do_mark_category_read(user, category: Category) -> int:
             changed += 1
         changed += int(created)
     return changed
-
-
-def new_client_token() -> uuid.UUID:
-    """A token for a new form: the double-submit guard of new threads and replies."""
-    return uuid.uuid4()

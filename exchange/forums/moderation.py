@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -85,11 +84,6 @@ def clean_reason(reason: str, field_name: str = "reason") -> str:
             code="max_length",
         )
     return reason
-
-
-def queue_changed() -> None:
-    """The review queue changed: drop its cached counter."""
-    cache.delete("forums:queue-count")
 
 
 def _check_global_moderator(user) -> ForumViewer:
@@ -201,7 +195,6 @@ def do_approve(moderator, post: Post, reason: str) -> ModerationAction:
         after_publish(post)
         if post.number == 1:
             reindex_thread(post.thread_id, with_posts=True)
-    queue_changed()
     return entry
 
 
@@ -220,7 +213,6 @@ def do_reject(moderator, post: Post, reason: str) -> ModerationAction:
         _resolve_flags(post, moderator, upheld=True)
         entry = log_action(moderator, ModAction.REJECT, reason, post=post, notify_member=True)
         _refresh(post.thread_id, with_posts=post.number == 1)
-    queue_changed()
     return entry
 
 
@@ -246,7 +238,6 @@ def do_hide(moderator, post: Post, reason: str) -> ModerationAction:
             details={"thread": post.number == 1, "flags_upheld": flags},
         )  # fmt: skip
         _refresh(post.thread_id, with_posts=post.number == 1)
-    queue_changed()
     return entry
 
 
@@ -268,7 +259,6 @@ def do_unhide(moderator, post: Post, reason: str) -> ModerationAction:
             details={"thread": post.number == 1, "flags_dismissed": flags},
         )  # fmt: skip
         _refresh(post.thread_id, with_posts=post.number == 1)
-    queue_changed()
     return entry
 
 
@@ -300,7 +290,6 @@ def do_dismiss_flags(moderator, post: Post, reason: str) -> ModerationAction:
         )  # fmt: skip
         if was_hidden:
             _refresh(post.thread_id, with_posts=post.number == 1)
-    queue_changed()
     return entry
 
 
@@ -590,7 +579,6 @@ def do_flag_post(user, post: Post, reason: str, note: str) -> Flag:
             _("You have already flagged this post. The moderators will look at it."),
             code="duplicate",
         ) from None
-    queue_changed()
     return flag
 
 
@@ -622,7 +610,6 @@ def check_appeal(user, action: ModerationAction, text: str) -> Appeal:
             _("You have already replied to this decision. The moderators will answer."),
             code="duplicate",
         ) from None
-    queue_changed()
     return appeal
 
 
@@ -707,7 +694,6 @@ def do_answer_appeal(moderator, appeal: Appeal, status: str, response: str) -> M
             recipient_id=appeal.member_id, kind=NotificationKind.APPEAL,
             thread_id=action.thread_id, post_id=action.post_id, action=entry,
         )  # fmt: skip
-    queue_changed()
     return entry
 
 
@@ -1000,7 +986,3 @@ def member_actions(user, member, limit: int = 50) -> list:
     """Recent log entries about ``member`` that ``user`` may see (anonymous cases masked)."""
     entries = log_entries(user, LogFilters(member=member))[:limit]
     return present_entries(user, list(entries))
-
-
-def may_sanction(user) -> bool:
-    return forum_viewer(user).is_global_moderator

@@ -117,15 +117,6 @@ def notify_new_post(post: Post, *, mentioned=()) -> list[Notification]:
     return notifications
 
 
-def notify_pending(post: Post) -> None:
-    """A post waits for approval: moderators find it in the queue (no per-post
-    notification, so a busy queue does not flood them). Kept as a hook point for
-    the queue's counter cache."""
-    from django.core.cache import cache
-
-    cache.delete("forums:queue-count")
-
-
 def notify_moderation(action, recipient_id: int, post: Post | None = None) -> Notification:
     """Tell the affected member what a moderator did and why (the reason is in the action)."""
     return Notification.objects.create(

@@ -139,3 +139,13 @@ def test_vcard_folding_keeps_multibyte_characters_whole():
     parts = folded.split("\r\n ")
     assert all(len(p.encode("utf-8")) <= 75 for p in parts)
     assert "".join(parts) == line
+
+
+def test_exports_are_rate_limited(directory_cast, monkeypatch):
+    from alliance import views
+
+    monkeypatch.setattr(views, "EXPORTS_PER_HOUR", 2)
+    user = directory_cast["member"]
+    assert [export(user, "csv").status_code for _ in range(2)] == [200, 200]
+    refused = export(user, "csv")
+    assert refused.status_code == 429 and PUBLIC_PHONE not in refused.content.decode()

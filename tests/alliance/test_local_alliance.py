@@ -226,3 +226,14 @@ def test_alliance_page_query_count_is_constant(people, alliance, orgs):
     with CaptureQueriesContext(connection) as two:
         client.get(page(alliance))
     assert len(two) == len(one)
+
+
+def test_published_alliance_hides_inactive_organisations_from_outsiders(people, alliance, orgs):
+    from alliance.models import Organization, Status
+
+    alliance.is_published = True
+    alliance.save()
+    Organization.objects.filter(pk=orgs["elster"].pk).update(status=Status.INACTIVE)
+    name = orgs["elster"].name
+    assert name not in anonymous().get(page(alliance)).content.decode()
+    assert name in logged_in(people["member"]).get(page(alliance)).content.decode()

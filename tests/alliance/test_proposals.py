@@ -172,3 +172,20 @@ def test_my_entries_query_count_does_not_grow_with_entries(people, orgs):
     with CaptureQueriesContext(connection) as two:
         client.get(reverse("alliance:my_entries"))
     assert len(two) == len(one)
+
+
+def test_former_partner_no_longer_sees_the_proposal_page(people, orgs):
+    """The page shows the entry's current values (hidden channels too): only while the
+    account still speaks for the organisation."""
+    linden = orgs["linden"]
+    proposal = proposals.check_submit_proposal(
+        people["partner"], linden, changed_payload(linden, website="https://lindenau.example")
+    )
+    url = reverse("alliance:proposal", args=[proposal.pk])
+    assert logged_in(people["partner"]).get(url).status_code == 200
+    from alliance.models import PartnerLink
+
+    PartnerLink.objects.filter(user=people["partner"]).update(verified=False)
+    response = logged_in(people["partner"]).get(url)
+    assert response.status_code == 404
+    assert HIDDEN_PHONE not in response.content.decode()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from komma.accounts.models import User
+from komma.core.forms import add_action_errors
 
 from .. import moderation
 from ..access import (
@@ -283,15 +284,6 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put the errors of ``exc`` on the form's fields, the rest above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _require_moderator(request):
     viewer = forum_viewer(request.user)
     if viewer.is_suspended() or not viewer.is_any_moderator:
@@ -365,7 +357,7 @@ def flag(request, pk):
                 request.user, post, form.cleaned_data["reason"], form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except PermissionDenied as exc:
             return _denied(request, str(exc) or _("You cannot flag this post."))
         else:
@@ -399,7 +391,7 @@ def appeal(request, action_pk):
         try:
             moderation.check_appeal(request.user, action, form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
@@ -482,7 +474,7 @@ def post_action(request, pk, action):
             else:
                 check(request.user, post, cleaned["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except PermissionDenied as exc:
             return _denied(request, str(exc))
         else:
@@ -523,7 +515,7 @@ def thread_action(request, pk, action):
             else:
                 check(request.user, thread, cleaned["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except PermissionDenied as exc:
             return _denied(request, str(exc))
         else:
@@ -604,7 +596,9 @@ def member(request, pseudonym):
                 messages.success(request, _("The sanction has been lifted."))
                 return redirect("forums:mod_member", pseudonym=subject.pseudonym)
         except ValidationError as exc:
-            _add_errors(sanction_form if request.POST.get("form") == "sanction" else lift_form, exc)
+            add_action_errors(
+                sanction_form if request.POST.get("form") == "sanction" else lift_form, exc
+            )
         except PermissionDenied as exc:
             return _denied(request, str(exc))
     return render(
@@ -642,7 +636,7 @@ def watched_words(request):
             if which == "test" and test_form.is_valid():
                 result = moderation.test_watched_words(test_form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(add_form if which == "add" else remove_form, exc)
+            add_action_errors(add_form if which == "add" else remove_form, exc)
         except PermissionDenied as exc:
             return _denied(request, str(exc))
     return render(
@@ -674,7 +668,7 @@ def answer_appeal(request, pk):
                 request.user, item, form.cleaned_data["status"], form.cleaned_data["response"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         except PermissionDenied as exc:
             return _denied(request, str(exc))
         else:

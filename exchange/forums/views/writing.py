@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from komma.core.forms import add_action_errors
+
 from .. import actions, selectors
 from ..access import (
     access_category,
@@ -35,15 +37,6 @@ PENDING = gettext_lazy(
     "Thank you. Your post waits for approval by the moderators; others will see it "
     "once it is approved."
 )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put an action's errors on the form's fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _post_url(request, post: Post) -> str:
@@ -104,7 +97,7 @@ def _new(request, slug, form_class, *, case: bool):
                     client_token=form.token(),
                 )  # fmt: skip
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -168,7 +161,7 @@ def reply(request, pk):
                     uploads=form.uploads(), client_token=form.token(),
                 )  # fmt: skip
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -211,7 +204,7 @@ def edit_post(request, pk):
                     title=data.get("title") if with_title else None,
                 )  # fmt: skip
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

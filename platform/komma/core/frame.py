@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "frame:chrome-version"
@@ -34,7 +34,21 @@ def chrome_version() -> int:
 
 
 def bump_chrome_version(**kwargs) -> None:
-    """Forget every cached site chrome (receiver of page, restriction and site changes)."""
+    """Forget every cached site chrome (receiver of page, restriction and site changes).
+
+    Bumped now and again after the commit: a request between the two builds the
+    menu from the old (still committed) rows, and the second bump retires that.
+    """
+    _bump()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _bump for _sids, func, _robust in connection.run_on_commit
+    ):
+        return  # one bump after the commit is enough, however many pages changed
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     cache.set(VERSION_KEY, time.time_ns(), None)
 
 

@@ -222,3 +222,21 @@ def test_edit_keeps_history_and_marks_edited(cast, categories):
 
 def test_settings_defaults():
     assert ForumSettings().flags_to_hide == 3
+
+
+def test_an_edit_is_held_or_flagged_by_watched_words_like_a_new_post(cast, categories):
+    """Harmless text cannot be edited into what would have been held or flagged."""
+    WatchedWord.objects.create(word="adresse", action=WatchedWord.Action.REQUIRE_APPROVAL)
+    WatchedWord.objects.create(word="hetze", action=WatchedWord.Action.FLAG)
+    category = categories[Access.MEMBERS]
+    thread = actions.check_create_thread(
+        cast["adviser"], category, title="Harmloser Anfang", body="Guten Tag."
+    )
+    reply = actions.check_reply(cast["applicant"], thread, body="Harmlose Antwort.")
+    actions.check_edit_post(cast["applicant"], reply, body="Das ist Hetze.")
+    reply.refresh_from_db()
+    assert reply.state == State.PUBLISHED and reply.open_flag_count == 1
+    actions.check_edit_post(cast["applicant"], reply, body="Hier die Adresse der Kollegin.")
+    reply.refresh_from_db()
+    thread.refresh_from_db()
+    assert reply.state == State.PENDING and thread.post_count == 1
