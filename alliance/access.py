@@ -36,7 +36,7 @@ from django.http import Http404
 from komma.accounts.models import Membership, User
 from komma.accounts.roles import ROLES
 
-from .models import ChannelVisibility, ContactChannel, Organization, PartnerLink, Status
+from .models import ChannelVisibility, ContactChannel, Organization, Status
 
 EDITOR_ROLES = ("editor", "reviewer", "admin")
 
@@ -81,19 +81,6 @@ class DirectoryViewer:
     @property
     def levels(self) -> tuple[str, ...]:
         return TIER_LEVELS[self.tier]
-
-    def may_see_channel(self, channel: ContactChannel) -> bool:
-        return (
-            channel.visibility in self.levels
-            or channel.organization_id in self.own_organization_ids
-        )
-
-    def may_see_organization(self, organization: Organization) -> bool:
-        return (
-            organization.status in LISTED_STATUSES
-            or self.is_editor
-            or organization.pk in self.own_organization_ids
-        )
 
     def may_see_stale_flag(self, organization: Organization) -> bool:
         """Entries not verified for 12 months are flagged to editors and own partners."""
@@ -175,12 +162,3 @@ def access_organization(user, slug: str) -> Organization:
     if organization is None:
         raise Http404
     return organization
-
-
-def verified_organization_ids(user) -> frozenset[int]:
-    """The organisations ``user`` is a verified partner of (for other modules)."""
-    return directory_viewer(user).own_organization_ids
-
-
-def has_verified_link(user, organization) -> bool:
-    return PartnerLink.objects.filter(user=user, organization=organization, verified=True).exists()

@@ -642,14 +642,11 @@ def _notify_decision(proposal: ChangeProposal) -> MailDelivery | None:
 
 
 def _reindex(organization) -> None:
-    """Keep the search index current if the directory indexes entries."""
-    try:
-        from . import search
-    except ImportError:
-        return
-    reindex = getattr(search, "reindex_organization", None)
-    if reindex is not None:
-        transaction.on_commit(lambda: reindex(organization.pk))
+    """Re-index the entry after the commit. ``Organization.save`` schedules it as
+    well; the applied payload also changes related rows (topics, location)."""
+    from .search import reindex_organization
+
+    transaction.on_commit(lambda: reindex_organization(organization.pk))
 
 
 # --- Partner: "Meine Einträge" ------------------------------------------------------------
