@@ -176,3 +176,38 @@ Returns a list of :class:`AllianceContact` the user may see, in the order to con
 them; an unknown situation or Bundesland gives an empty list. Use
 ``collect(alliance_contacts.send_robust(sender=None, user=..., situation=...,
 bundesland=...))``; when the directory is switched off the list is empty."""
+
+
+@dataclass(frozen=True)
+class ForumTarget:
+    """A forum category a user may start a thread in (hook ``forum_thread_targets``)."""
+
+    id: int
+    label: str
+    allows_anonymous: bool = True
+
+
+forum_thread_targets = PluginSignal()
+"""Where a user may start a forum thread. kwargs: ``user``. Returns a list of
+:class:`ForumTarget` (empty when the user may not write in any category). Used by
+other plugins (live sessions) to offer "turn this into a forum thread"; when the
+forums are switched off the collected list is empty."""
+
+
+@dataclass(frozen=True)
+class ForumSubmission:
+    """The outcome of ``submit_forum_thread``: ``ok`` with the thread's site-relative
+    ``url`` (``pending`` when it waits for moderation), or ``errors`` to show."""
+
+    ok: bool
+    url: str = ""
+    pending: bool = False
+    errors: tuple[str, ...] = ()
+
+
+submit_forum_thread = PluginSignal()
+"""Start a forum thread on the user's behalf through the forum's own checks (access,
+rate limits, watched words, pre-moderation). kwargs: ``user``, ``category_id``,
+``title``, ``body`` (Markdown), ``anonymous`` (bool: post as "member of a model
+municipality"). Returns a one-element list with a :class:`ForumSubmission`; an
+empty collected list means the forums are switched off."""

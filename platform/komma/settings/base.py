@@ -26,6 +26,8 @@ KOMMA_BASE_URL = env_str("KOMMA_BASE_URL", "http://127.0.0.1:8000")
 KOMMA_BUILTIN_PLUGINS: list[str] = [
     "exchange.forums.apps.ForumsConfig",
     "alliance.apps.AllianceConfig",
+    "toolbox.apps.ToolboxConfig",
+    "exchange.live.apps.LiveConfig",
 ]
 KOMMA_PLUGINS_EXCLUDE = env_list("KOMMA_PLUGINS_EXCLUDE")
 KOMMA_PLUGIN_APPS = discover_plugin_apps(KOMMA_BUILTIN_PLUGINS, KOMMA_PLUGINS_EXCLUDE)

@@ -1,0 +1,1 @@
+"""Hook receivers of the live sessions (see ``plugins.hooks``)."""

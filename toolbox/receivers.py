@@ -1,0 +1,1 @@
+"""Hook receivers of the toolbox (see ``plugins.hooks``)."""
