@@ -128,9 +128,7 @@ class Visibility(models.TextChoices):
     PARTNERS = "partners", _("network members and alliance partners")
 
 
-class Resource(
-    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel
-):
+class Resource(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, ClusterableModel):
     """One toolbox resource: a template, guide, checklist or FAQ, with its metadata.
 
     Templates use ``template_text`` with ``{{Key}}`` placeholders declared as
@@ -310,6 +308,9 @@ class Feedback(models.Model):
             models.UniqueConstraint(fields=["resource", "user"], name="toolbox_feedback_once")
         ]
 
+    def __str__(self):
+        return f"{self.resource_id}:{self.helpful}"
+
 
 class TemplateDraft(models.Model):
     """A filled template saved by a member as a private draft of their municipality."""
@@ -353,10 +354,11 @@ class ChecklistProgress(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "item"], name="toolbox_progress_once"
-            )
+            models.UniqueConstraint(fields=["municipality", "item"], name="toolbox_progress_once")
         ]
+
+    def __str__(self):
+        return f"{self.municipality_id}:{self.item_id}"
 
 
 class ChecklistRun(models.Model):
@@ -376,6 +378,9 @@ class ChecklistRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "resource"], name="toolbox_run_once")
         ]
+
+    def __str__(self):
+        return f"{self.municipality_id}:{self.resource_id}"
 
 
 class Playbook(ClusterableModel):
@@ -500,3 +505,6 @@ class IncidentScreenshot(models.Model):
 
     class Meta:
         ordering = ["captured_at", "pk"]
+
+    def __str__(self):
+        return f"{self.record_id}:{self.pk}"

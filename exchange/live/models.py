@@ -239,6 +239,9 @@ class SessionLog(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        return f"{self.session_id}:{self.action}"
+
 
 class DraftThread(models.Model):
     """The case giver's anonymised draft of a forum thread made from the minutes.
@@ -260,3 +263,6 @@ class DraftThread(models.Model):
     thread_url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.title
