@@ -152,12 +152,20 @@ if REDIS_URL:
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "komma"),
+                # A live room's events reach each process through one hub channel
+                # (exchange.live.fanout); it must hold a burst of a busy room.
+                "channel_capacity": {"live-hub.*": 10_000},
             },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"channel_capacity": {"live-hub.*": 10_000}},
+        }
+    }
 
 # Background work (django-tasks). The immediate backend runs a task in the
 # calling process; production may point TASKS_BACKEND at a queue backend.

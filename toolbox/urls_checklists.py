@@ -1,0 +1,3 @@
+"""Toolbox URLs: checklists (see ``toolbox.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Toolbox URLs: drafts (see ``toolbox.urls``)."""
+
+urlpatterns: list = []

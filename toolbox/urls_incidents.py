@@ -1,0 +1,3 @@
+"""Toolbox URLs: incidents (see ``toolbox.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Toolbox URLs: playbook (see ``toolbox.urls``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Toolbox URLs: resources (see ``toolbox.urls``)."""
+
+urlpatterns: list = []
