@@ -1,5 +1,6 @@
 """Settings shared by every environment. Overlays: dev, test, production."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -163,7 +164,9 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"channel_capacity": {"live-hub.*": 10_000}},
+            # The in-memory layer (unlike channels-redis) does not compile glob
+            # patterns, so it gets the compiled (pattern, capacity) pairs.
+            "CONFIG": {"channel_capacity": [(re.compile(r"live-hub\..*"), 10_000)]},
         }
     }
 
