@@ -64,6 +64,12 @@ ENV PYTHONUNBUFFERED=1 \
     MEDIA_ROOT=/srv/media \
     KOMMA_VAR_DIR=/srv/var
 
+# DejaVu for the PDF exports (incident records, checklists): without it they fall
+# back to a font that cannot show characters outside Latin-1.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user. The code (/app, /opt/venv) stays owned by root and read-only
 # for it; it may write only uploads (/srv/media), the static files it publishes for
 # the proxy (/srv/static) and /srv/var. Named volumes mounted there start with

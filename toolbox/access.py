@@ -25,6 +25,7 @@ What a viewer is costs one query per request (cached on the user object).
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 
@@ -68,8 +69,9 @@ def toolbox_viewer(user) -> ToolboxViewer:
         return cached
     partner_group = ROLES["alliance_partner"].group_name
     editor_groups = [ROLES[key].group_name for key in EDITOR_ROLES if key in ROLES]
+    # Not type(user): request.user is a SimpleLazyObject.
     rows = list(
-        type(user)
+        get_user_model()
         .objects.filter(pk=user.pk)
         .values_list("memberships__municipality_id", "groups__name")
     )

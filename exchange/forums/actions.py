@@ -9,7 +9,6 @@ so a form can show the message with the writer's text intact.
 Moderators' writes are in ``moderation``; notification fan-out in ``notifications``.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,11 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
 
 from komma.accounts.models import User
 from komma.core.ratelimit import allow
-from komma.media.models import without_metadata
+from komma.media.images import image_info, without_metadata
 
 from . import words
 from .access import check_may_write, forget_viewer, forum_viewer, is_moderator
@@ -160,17 +158,9 @@ def check_uploads(uploads: list[Upload]) -> list[CheckedUpload]:
 
 
 def _image_info(data: bytes):
-    try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            if image.format not in ("JPEG", "PNG", "WEBP"):
-                return None
-            width, height = image.size
-            if width * height > IMAGE_MAX_PIXELS:
-                return None
-            image.verify()
-            return image.format, width, height
-    except (OSError, ValueError, PILImage.DecompressionBombError, SyntaxError):
-        return None
+    # The shared check (komma.media.images): type from the content, pixel bound
+    # before decoding, structure verified.
+    return image_info(data, max_pixels=IMAGE_MAX_PIXELS)
 
 
 def compose_case_body(case: CaseDetails) -> str:

@@ -202,6 +202,8 @@ class Message(models.Model):
 
 
 class LogAction(models.TextChoices):
+    SCHEDULE = "schedule", _("scheduled the session")
+    EDIT = "edit", _("changed the session")
     OPEN = "open", _("opened the lobby")
     START = "start", _("started the session")
     PHASE = "phase", _("changed the phase")

@@ -10,41 +10,22 @@ on pages that only the network or the model municipalities may read. So:
   upright as its EXIF orientation said.
 """
 
-import io
 import os
 import secrets
 
 from django.core.files.base import ContentFile
 from django.db import models
-from PIL import Image as PILImage
-from PIL import ImageOps
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 
-# Formats re-encoded without metadata; others (SVG, animated GIF) are left alone.
-STRIPPED_FORMATS = {"JPEG": {"quality": 92}, "PNG": {"optimize": True}, "WEBP": {"quality": 90}}
+# The cleaning itself lives in .images, shared with the plugins (forum
+# attachments, incident screenshots).
+from .images import without_metadata
 
 
 def random_name(folder: str, filename: str) -> str:
     """``folder/<32 hex digits><.ext>``: the extension stays, the name goes."""
     extension = os.path.splitext(filename)[1].lower()[:10]
     return f"{folder}/{secrets.token_hex(16)}{extension}"
-
-
-def without_metadata(data: bytes) -> bytes | None:
-    """The image re-encoded without metadata, or ``None`` if it is not a still raster
-    image of a format handled here."""
-    try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            image_format = image.format
-            if image_format not in STRIPPED_FORMATS or getattr(image, "is_animated", False):
-                return None
-            upright = ImageOps.exif_transpose(image)  # a copy, turned as EXIF said
-            upright.info = {}  # EXIF, XMP, text chunks, comments: none is written
-            out = io.BytesIO()
-            upright.save(out, image_format, **STRIPPED_FORMATS[image_format])
-            return out.getvalue()
-    except (OSError, ValueError, PILImage.DecompressionBombError):
-        return None  # Wagtail's own validation reports unreadable files
 
 
 class KommaImage(AbstractImage):
