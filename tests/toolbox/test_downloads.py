@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from tests.conftest import need_service
 from tests.toolbox.filling_fixtures import *  # noqa: F403
 from tests.toolbox.filling_fixtures import FILL_NEEDLES, client_for
 from toolbox.filling import as_docx, download_filename
@@ -91,8 +92,7 @@ def test_docx_opens_and_holds_title_and_paragraphs(fill_cast, press_template):
 
 def test_docx_is_opened_by_libreoffice(tmp_path):
     office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed on this machine")
+    need_service("LibreOffice", office is not None, "soffice is not installed")
     source = tmp_path / "vorlage.docx"
     source.write_bytes(as_docx("Titel", "Erster Absatz\nzweite Zeile\n\nZweiter Absatz <b>"))
     subprocess.run(
