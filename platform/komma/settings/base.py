@@ -151,7 +151,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis blocks up to 5 s waiting for the next event; a read
+                # timeout of the same length (redis-py's default here) would break
+                # every idle connection, so reads may take longer.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "komma"),
                 # A live room's events reach each process through one hub channel
                 # (exchange.live.fanout); it must hold a burst of a busy room.
