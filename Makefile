@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/forums.py
 	$(BIN)/python bench/alliance.py
+	$(BIN)/python bench/live.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

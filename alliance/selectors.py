@@ -27,7 +27,6 @@ facets (4).
 
 import math
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FloatField, Prefetch, Q, Value
@@ -37,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from komma.accounts.choices import Bundesland
 from komma.accounts.models import Municipality
+from komma.core.facets import Facet, FacetOption, params_with, querystring
 
 from .access import directory_viewer, visible_channels_q, visible_organizations
 from .models import (
@@ -105,13 +105,10 @@ class DirectoryQuery:
             "sortierung": [self.sort] if self.sort != Sort.NAME else [],
             "seite": [str(self.page)] if self.page > 1 else [],
         }
-        for key, value in overrides.items():
-            values[key] = value if isinstance(value, list) else ([str(value)] if value else [])
-        return [(key, v) for key, vs in values.items() for v in vs]
+        return params_with(values, **overrides)
 
     def querystring(self, **overrides) -> str:
-        params = self.params(**overrides)
-        return f"?{urlencode(params)}" if params else "?"
+        return querystring(self.params(**overrides))
 
     @property
     def has_filters(self) -> bool:
@@ -328,25 +325,6 @@ def _filter(qs, query: DirectoryQuery, origin: Origin | None, skip: str = ""):
             distance_km__lte=query.radius_km
         )
     return qs
-
-
-@dataclass
-class FacetOption:
-    value: str  # the GET value
-    label: str
-    count: int
-    checked: bool
-
-
-@dataclass
-class Facet:
-    name: str  # the GET parameter
-    label: str
-    options: list[FacetOption]
-
-    @property
-    def chosen(self) -> int:
-        return sum(1 for o in self.options if o.checked)
 
 
 def _facets(base, query: DirectoryQuery, origin) -> list[Facet]:

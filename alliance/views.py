@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from komma.accounts.choices import Bundesland
+from komma.core.facets import active_filters
 from komma.core.ratelimit import allow
 
 from . import exports, selectors, wizard
@@ -64,17 +65,7 @@ def directory(request):
 def _active_filters(search):
     """Chosen facet values, each with the URL of the search without it."""
     query = search.query
-    chosen = []
-    for facet in search.facets:
-        for option in facet.options:
-            if option.checked:
-                remaining = [o.value for o in facet.options if o.checked and o is not option]
-                chosen.append(
-                    {
-                        "label": option.label,
-                        "remove_url": query.querystring(**{facet.name: remaining, "seite": []}),
-                    }
-                )
+    chosen = active_filters(search.facets, query)
     if query.radius_km:
         chosen.append(
             {

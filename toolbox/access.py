@@ -95,9 +95,14 @@ def visible_resources(user):
     return Resource.objects.filter(live=True, visibility__in=viewer.levels)
 
 
-def access_resource(user, slug: str) -> Resource:
-    """The published resource ``slug`` if ``user`` may read it; else 404."""
-    resource = visible_resources(user).filter(slug=slug).first()
+def access_resource(user, slug: str, kind: str | None = None) -> Resource:
+    """The published resource ``slug`` (of ``kind``, if given) with its download, if
+    ``user`` may read it; else 404. One query. The only "resource by slug" lookup:
+    resource pages, template filling and checklists all use it."""
+    resources = visible_resources(user)
+    if kind is not None:
+        resources = resources.filter(kind=kind)
+    resource = resources.filter(slug=slug).select_related("document").first()
     if resource is None:
         raise Http404
     return resource

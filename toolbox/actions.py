@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from .access import access_resource
 from .models import Feedback, Resource
 
-# How many resource ids a session remembers as "viewed" (oldest are forgotten).
+# How many resource ids a session remembers as "viewed" (and as "used"; oldest are
+# forgotten). The session keys are "toolbox_viewed" and "toolbox_used".
 SESSION_VIEWED_KEY = "toolbox_viewed"
 SESSION_VIEWED_MAX = 300
 # Anonymous visitors without a session: how long one (hashed) visitor counts once.
@@ -36,9 +37,9 @@ def _bump(resource: Resource, counter: str) -> None:
     setattr(resource, counter, getattr(resource, counter) + 1)
 
 
-def do_record_view(request, resource: Resource) -> bool:
-    """Count one view of ``resource``, at most once per session (or, for anonymous
-    visitors without a session, per visitor and six hours). Returns whether it counted.
+def _first_time(request, resource: Resource, what: str) -> bool:
+    """Whether this session (or anonymous visitor) does ``what`` ("viewed", "used")
+    with ``resource`` for the first time; remembers that it now has.
 
     Anonymous visitors get no session cookie just for counting (a cookie that is not
     strictly necessary would need consent). They are told apart by a salted hash of
@@ -47,36 +48,48 @@ def do_record_view(request, resource: Resource) -> bool:
     """
     session = getattr(request, "session", None)
     if request.user.is_authenticated or (session is not None and session.session_key):
-        viewed = list(session.get(SESSION_VIEWED_KEY, []))
-        if resource.pk in viewed:
+        key = f"toolbox_{what}"
+        seen = list(session.get(key, []))
+        if resource.pk in seen:
             return False
-        viewed.append(resource.pk)
-        session[SESSION_VIEWED_KEY] = viewed[-SESSION_VIEWED_MAX:]
-    else:
-        visitor = hashlib.sha256(
-            "|".join(
-                (
-                    settings.SECRET_KEY,
-                    request.META.get("REMOTE_ADDR", ""),
-                    request.META.get("HTTP_USER_AGENT", "")[:300],
-                    str(resource.pk),
-                )
-            ).encode()
-        ).hexdigest()
-        if not cache.add(f"toolbox:viewed:{visitor}", 1, ANONYMOUS_VIEW_WINDOW):
-            return False
+        seen.append(resource.pk)
+        session[key] = seen[-SESSION_VIEWED_MAX:]
+        return True
+    visitor = hashlib.sha256(
+        "|".join(
+            (
+                settings.SECRET_KEY,
+                request.META.get("REMOTE_ADDR", ""),
+                request.META.get("HTTP_USER_AGENT", "")[:300],
+                str(resource.pk),
+            )
+        ).encode()
+    ).hexdigest()
+    return cache.add(f"toolbox:{what}:{visitor}", 1, ANONYMOUS_VIEW_WINDOW)
+
+
+def do_record_view(request, resource: Resource) -> bool:
+    """Count one view of ``resource``, at most once per session (or, for anonymous
+    visitors without a session, per visitor and six hours). Returns whether it counted."""
+    if not _first_time(request, resource, "viewed"):
+        return False
     _bump(resource, "view_count")
     return True
 
 
 def do_record_download(resource: Resource) -> None:
-    """Count one download of ``resource``'s document."""
+    """Count one download of ``resource``'s attached document."""
     _bump(resource, "download_count")
 
 
-def do_record_use(resource: Resource) -> None:
-    """Count one use of a template (filled in and copied or downloaded)."""
+def do_record_use(request, resource: Resource) -> bool:
+    """Count one use of a template (its filled text previewed or downloaded as
+    .txt/.md/.docx), at most once per session and template, like views: previewing
+    five times and downloading two formats is one use. Returns whether it counted."""
+    if not _first_time(request, resource, "used"):
+        return False
     _bump(resource, "use_count")
+    return True
 
 
 def check_give_feedback(user, slug: str, vote: str) -> tuple[Resource, bool | None]:

@@ -25,7 +25,9 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .access import visible_resources
+from komma.core.text import check_plain_text
+
+from .access import access_resource, visible_resources
 from .models import ChecklistItem, ChecklistProgress, ChecklistRun, Kind, Resource
 
 NOTE_MAX_LENGTH = ChecklistProgress._meta.get_field("note").max_length
@@ -42,10 +44,7 @@ def checklist_resources(user):
 
 def access_checklist(user, slug: str) -> Resource:
     """The published checklist ``slug`` if ``user`` may read it; else 404."""
-    resource = checklist_resources(user).filter(slug=slug).first()
-    if resource is None:
-        raise Http404
-    return resource
+    return access_resource(user, slug, kind=Kind.CHECKLIST)
 
 
 @dataclass(frozen=True)
@@ -169,7 +168,8 @@ def check_set_step(resource: Resource, item_id, *, done: bool, note: str | None)
 
     ``item_id`` must be a step of *this* checklist: anything else (another
     checklist's step, a malformed or unknown id) is a 404. A note longer than
-    ``NOTE_MAX_LENGTH`` is refused with a message; unchecking drops the note.
+    ``NOTE_MAX_LENGTH`` or with control characters (``komma.core.text``) is refused
+    with a message; unchecking drops the note.
     """
     try:
         pk = int(item_id)
@@ -181,7 +181,12 @@ def check_set_step(resource: Resource, item_id, *, done: bool, note: str | None)
     if not done:
         note = None  # unchecking removes the step's progress, its note included
     if note is not None:
-        note = note.replace("\r\n", "\n").strip()
+        note = note.replace("\r\n", "\n").replace("\r", "\n").strip()
+        try:
+            # NUL would be a 500 on PostgreSQL; the rest only hides text.
+            check_plain_text(note, multiline=True)
+        except ValidationError as error:
+            raise ValidationError({"note": error.messages}) from None
         if len(note) > NOTE_MAX_LENGTH:
             raise ValidationError(
                 {

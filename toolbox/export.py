@@ -1,7 +1,8 @@
 """The toolbox's part of a member's GDPR export (hook ``personal_data_export``).
 
 What the toolbox holds about the member: their "hilfreich" votes, the template
-drafts they created or last changed (title, template and values), the incident
+drafts they created or last changed (title, template and values; for drafts of a
+municipality they no longer belong to only the title and dates), the incident
 records they created (title and date only: the records are their municipality's
 evidence, exported in full from the incident pages), and the checklist steps they
 checked. Nothing about other people: colleagues who also edited a draft are not
@@ -33,22 +34,33 @@ def personal_data(user) -> dict:
         }
         for vote in Feedback.objects.filter(user=user).select_related("resource").order_by("pk")
     ]
-    drafts = [
-        {
+    # A draft belongs to its municipality, and colleagues keep changing it. Who left
+    # the municipality gets no longer its current text (possibly colleagues' words),
+    # only that the draft exists and when they worked on it.
+    current = set(user.memberships.values_list("municipality_id", flat=True))
+    drafts = []
+    for draft in (
+        TemplateDraft.objects.filter(Q(created_by=user) | Q(updated_by=user))
+        .select_related("resource", "municipality")
+        .order_by("pk")
+    ):
+        entry = {
             "id": draft.pk,
             "title": draft.title,
-            "template": draft.resource.title,
-            "municipality": draft.municipality.name,
-            "values": dict(draft.values or {}),
             "created_by_you": draft.created_by_id == user.pk,
             "last_changed_by_you": draft.updated_by_id == user.pk,
             "created_at": _when(draft.created_at),
             "updated_at": _when(draft.updated_at),
         }
-        for draft in TemplateDraft.objects.filter(Q(created_by=user) | Q(updated_by=user))
-        .select_related("resource", "municipality")
-        .order_by("pk")
-    ]
+        if draft.municipality_id in current:
+            entry.update(
+                template=draft.resource.title,
+                municipality=draft.municipality.name,
+                values=dict(draft.values or {}),
+            )
+        else:
+            entry["former_municipality"] = True
+        drafts.append(entry)
     incidents = [
         {
             "title": record.title,

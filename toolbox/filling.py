@@ -14,8 +14,10 @@ editors), and the use page only tells members that the template cannot be used y
 What a user types is data, never markup or template syntax: values are put into the
 text in a single pass (a value containing ``{{Datum}}`` stays literally so), the
 preview is auto-escaped by Django's templates, and downloads contain the text as
-plain text. Control characters (except tab and line breaks in multi-line fields) are
-refused with a message. Nothing here stores anything.
+plain text. Control characters (except tab and line breaks in multi-line fields),
+direction overrides and codes that are not characters (U+FFFE, surrogates, which
+python-docx cannot write) are refused with a message (``komma.core.text``).
+Nothing here stores anything.
 """
 
 import re
@@ -23,9 +25,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
+
+from komma.core.text import check_plain_text, is_noncharacter
 
 from .models import PLACEHOLDER_KEY_RE, VALUE_MAX_LENGTH, TemplatePlaceholder
 
@@ -37,11 +40,6 @@ KEY_RE = re.compile(PLACEHOLDER_KEY_RE)
 # The prefix of the value fields, so a placeholder key can never collide with another
 # field of the page (the draft title, the municipality choice).
 VALUES_PREFIX = "v"
-
-# Characters that may appear in a value: tab and line breaks (multi-line fields only).
-LINE_BREAKS = {"\n", "\r"}
-# Invisible direction overrides can make a text read differently from what it says.
-DIRECTION_OVERRIDES = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e"}
 
 
 @dataclass(frozen=True)
@@ -109,23 +107,9 @@ def template_problems(text: str, placeholders) -> list[TemplateProblem]:
 
 
 def validate_characters(value: str, *, multiline: bool) -> None:
-    """Refuse control characters (and line breaks in one-line fields)."""
-    for char in value:
-        if char == "\t" or (multiline and char in LINE_BREAKS):
-            continue
-        if char in LINE_BREAKS:
-            raise ValidationError(
-                _("This field takes one line; remove the line breaks."), code="line_break"
-            )
-        if unicodedata.category(char) == "Cc" or char in DIRECTION_OVERRIDES:
-            raise ValidationError(
-                _(
-                    "The text contains invisible control characters (code %(code)s), which "
-                    "are not allowed. Type or paste the text again without them."
-                ),
-                code="control_character",
-                params={"code": f"U+{ord(char):04X}"},
-            )
+    """Refuse control characters, direction overrides and codes that are not
+    characters (and line breaks in one-line fields): ``komma.core.text``."""
+    check_plain_text(value, multiline=multiline)
 
 
 class ValueField(forms.CharField):
@@ -264,7 +248,10 @@ def xml_safe(text: str) -> str:
     """Without the characters XML 1.0 cannot hold (values never contain them; this
     guards the editors' template text too)."""
     return "".join(
-        char for char in text if char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cs")
+        char
+        for char in text
+        if char in "\t\n"
+        or (unicodedata.category(char) not in ("Cc", "Cs") and not is_noncharacter(char))
     )
 
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from komma.core.ratelimit import allow
+from komma.core.text import strip_plain_text
 from komma.media.images import ImageRejected, clean_image
 
 from .access import access_incident, toolbox_viewer
@@ -79,11 +80,11 @@ class ScreenshotUpload:
 
 
 def _text(value, *, single_line=False) -> str:
-    """Stripped text without NUL and other control characters (PostgreSQL refuses NUL;
-    the rest only hides text)."""
+    """Stripped text without NUL, other control characters and codes that are not
+    characters (``komma.core.text``; PostgreSQL refuses NUL, the rest only hides
+    text). Evidence is kept as far as possible: these are removed, not refused."""
     value = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    keep = "\t" if single_line else "\n\t"
-    value = "".join(ch for ch in value if ch in keep or (ch >= " " and ch != "\x7f"))
+    value = strip_plain_text(value, multiline=not single_line)
     if single_line:
         value = " ".join(value.split())
     return value.strip()
@@ -262,6 +263,12 @@ def check_add_screenshot(user, record: IncidentRecord, upload: ScreenshotUpload)
     Raises ``ValidationError`` keyed ``file``, ``captured_at`` or ``caption``; nothing
     is stored then."""
     _check_member(user, record.municipality_id)
+    # The limit first: decoding an image is the expensive part, and a flood of
+    # uploads must not get it for free (invalid ones count too).
+    if not allow("incident_screenshot", user.pk, UPLOADS_PER_HOUR, 3600):
+        raise ValidationError(
+            {"file": _("You have uploaded many screenshots in a short time. Please try later.")}
+        )
     errors = {}
     _not_in_future(upload.captured_at, "captured_at", errors)
     caption = _text(upload.caption, single_line=True)
@@ -276,10 +283,6 @@ def check_add_screenshot(user, record: IncidentRecord, upload: ScreenshotUpload)
         errors["file"] = _rejection_message(rejected.reason)
     if errors:
         raise ValidationError(errors)
-    if not allow("incident_screenshot", user.pk, UPLOADS_PER_HOUR, 3600):
-        raise ValidationError(
-            {"file": _("You have uploaded many screenshots in a short time. Please try later.")}
-        )
     return do_add_screenshot(user, record, image, upload.captured_at, caption)
 
 

@@ -214,6 +214,42 @@ class Resource(DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, 
         # RevisionMixin reads revisions through this (Wagtail's documented pattern).
         return self._revisions
 
+    # Belong to the resource as a whole, not to one revision of its content: publishing
+    # (or reverting to) an older revision must not turn the clock back on them.
+    NOT_REVISED_FIELDS = (
+        "view_count",
+        "use_count",
+        "download_count",
+        "helpful_count",
+        "not_helpful_count",
+        "created_at",
+    )
+
+    def serializable_data(self):
+        """Revision content without the usage counters and creation time (they are
+        never taken from a revision, see ``with_content_json``)."""
+        data = super().serializable_data()
+        for name in self.NOT_REVISED_FIELDS:
+            data.pop(name, None)
+        return data
+
+    def with_content_json(self, content):
+        """The object with a revision's content, keeping the counters and creation
+        time as they are in the database now.
+
+        Read from the database rather than from ``self``: in the admin's edit view
+        ``self`` may itself have been built from a revision, with old counters.
+        Older revisions still hold counters in their content; they are ignored.
+        """
+        obj = super().with_content_json(content)
+        current = None
+        if self.pk is not None:
+            current = type(self).objects.filter(pk=self.pk).values(*self.NOT_REVISED_FIELDS).first()
+        for name in self.NOT_REVISED_FIELDS:
+            value = current[name] if current else getattr(self, name)
+            setattr(obj, name, value)
+        return obj
+
     def get_absolute_url(self):
         return reverse("toolbox:resource", kwargs={"slug": self.slug})
 

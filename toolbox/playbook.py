@@ -16,12 +16,29 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from plugins.hooks import alliance_contacts, collect
 
 from .access import toolbox_viewer, visible_resources
 from .checklists import StepState, progress_by_item
 from .models import ChecklistItem, Kind, Playbook, PlaybookStep, Resource
+
+# The situation keys of the hook ``alliance_contacts`` (its docstring in
+# plugins/hooks.py; the alliance plugin's ``wizard.SITUATIONS``, which a plugin may not
+# import). The labels are for the playbook's edit form.
+ALLIANCE_SITUATIONS = (
+    # The same English texts as the directory's wizard (one translation for both).
+    ("attack_on_staff", gettext_lazy("An attack on or threat against staff")),
+    ("online_hate", gettext_lazy("Hate speech and threats online")),
+    ("threat_letters", gettext_lazy("Threatening letters or e-mails to the town hall")),
+    ("racist_incident", gettext_lazy("A racist incident in the municipality")),
+    ("antisemitic_incident", gettext_lazy("An antisemitic incident")),
+    ("extremist_event", gettext_lazy("A right-wing extremist event or rally is planned")),
+    ("public_communication", gettext_lazy("Communicating in public after an incident")),
+    ("broad_alliance", gettext_lazy("Building a broad local alliance")),
+)
+ALLIANCE_SITUATION_KEYS = frozenset(key for key, _label in ALLIANCE_SITUATIONS)
 
 
 def published_playbooks():

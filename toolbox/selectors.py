@@ -5,30 +5,37 @@ view has a shareable URL::
 
     ?q=pressemitteilung&art=template&situation=acute&kanal=press&sprache=de&seite=2
 
-Every metadata field is a facet. Several values of one facet are alternatives (OR),
-different facets narrow each other (AND). Each facet's counts are computed under all
-*other* active filters (and the search text), so a count says how many resources
+Every metadata field is a facet (the publisher with the values the resources have,
+the review date as "reviewed within 12 months" / "not for 12 months or never").
+Several values of one facet are alternatives (OR), different facets narrow each
+other (AND). Each facet's counts are computed under all *other* active filters
+(and the search text), so a count says how many resources
 ticking that box (in addition) gives. Junk (an unknown kind, page "x") is reported
 in ``problems`` and ignored; the view answers 400 with the page of the rest.
 
 The pattern is the alliance directory's (``alliance.selectors``). Unlike there, all
 facet counts and the total come from ONE query: every count is a conditional
 aggregate ``COUNT(*) FILTER (WHERE <other filters> AND field = value)`` over the
-resources the viewer may read. The fields are plain columns with few choices, so
-this is cheaper than ten GROUP BYs. A list page costs: the viewer (1, logged-in
+resources the viewer may read, grouped by the publisher (whose values are not
+known in advance). The fields are plain columns with few choices, so this is
+cheaper than a GROUP BY per facet. A list page costs: the viewer (1, logged-in
 only), counts (1), the page of results (1).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from komma.core.facets import Facet, FacetOption, params_with, querystring
+from komma.core.text import refused_character
 
 from .access import toolbox_viewer, visible_resources
 from .models import (
@@ -55,14 +62,47 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
 
 
+class ReviewAge(models.TextChoices):
+    """How long ago a resource was reviewed (``Resource.is_stale``), as a filter."""
+
+    RECENT = "aktuell", gettext_lazy("reviewed within the last 12 months")
+    STALE = "veraltet", gettext_lazy("not reviewed for 12 months, or never")
+
+
+def _review_age_q(value: str) -> Q:
+    # The same rule as ``Resource.is_stale`` and ``stale_resources``, in SQL.
+    recent = Q(last_reviewed__gte=stale_cutoff())
+    return recent if value == ReviewAge.RECENT else ~recent | Q(last_reviewed__isnull=True)
+
+
 @dataclass(frozen=True)
 class FacetSpec:
-    """One filterable metadata field: its GET name, model field, label and choices."""
+    """One filterable metadata field: its GET name, model field, label and choices.
+
+    ``choices`` is a ``TextChoices`` class, or None for a field whose values are the
+    ones stored (the publisher: free text, offered as the resources have it).
+    ``condition`` turns a value into a filter when the value is not stored as such
+    (the review age, derived from ``last_reviewed``).
+    """
 
     param: str
     field: str
     label: object  # lazy string
-    choices: type
+    choices: type | None
+    condition: Callable[[str], Q] | None = None
+
+    def q(self, value: str) -> Q:
+        if self.condition is not None:
+            return self.condition(value)
+        return Q(**{self.field: value})
+
+    def q_any(self, values: list[str]) -> Q:
+        if self.condition is None:
+            return Q(**{f"{self.field}__in": values})
+        condition = Q(pk__in=[])
+        for value in values:
+            condition |= self.q(value)
+        return condition
 
 
 # In the order shown on the page. GET names are German (shareable, readable URLs);
@@ -76,9 +116,14 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("format", "format", gettext_lazy("Format"), Format),
     FacetSpec("sprache", "language", gettext_lazy("Language"), Language),
     FacetSpec("lizenz", "licence", gettext_lazy("Licence"), Licence),
+    FacetSpec("herausgeber", "publisher", gettext_lazy("Publisher"), None),
     FacetSpec("pruefung", "review_status", gettext_lazy("Review status"), ReviewStatus),
+    FacetSpec("geprueft", "last_reviewed", gettext_lazy("Last review"), ReviewAge, _review_age_q),
     FacetSpec("sichtbarkeit", "visibility", gettext_lazy("Visibility"), Visibility),
 )
+# The one facet whose options are the stored values: counted per group (see _counts).
+STORED_VALUES_FACET = next(spec for spec in FACETS if spec.choices is None)
+PUBLISHER_MAX_LENGTH = Resource._meta.get_field("publisher").max_length
 FACET_BY_PARAM = {spec.param: spec for spec in FACETS}
 
 
@@ -96,13 +141,10 @@ class ResourceQuery:
         for spec in FACETS:
             values[spec.param] = list(self.chosen.get(spec.param, []))
         values["seite"] = [str(self.page)] if self.page > 1 else []
-        for key, value in overrides.items():
-            values[key] = value if isinstance(value, list) else ([str(value)] if value else [])
-        return [(key, v) for key, vs in values.items() for v in vs]
+        return params_with(values, **overrides)
 
     def querystring(self, **overrides) -> str:
-        params = self.params(**overrides)
-        return f"?{urlencode(params)}" if params else "?"
+        return querystring(self.params(**overrides))
 
     @property
     def has_filters(self) -> bool:
@@ -135,7 +177,17 @@ def parse_resource_query(get) -> tuple[ResourceQuery, list[str]]:
     for spec in FACETS:
         valid = []
         for value in _many(get, spec.param):
-            if value in spec.choices.values:
+            if spec.choices is None:
+                # A stored value: any publisher may be asked for (an unknown one
+                # finds nothing), as long as it could be stored.
+                if len(value) <= PUBLISHER_MAX_LENGTH and refused_character(value) is None:
+                    valid.append(value)
+                else:
+                    problems.append(
+                        _("“%(value)s” is not a valid choice for “%(facet)s”.")
+                        % {"value": value[:40], "facet": spec.label}
+                    )
+            elif value in spec.choices.values:
                 valid.append(value)
             else:
                 problems.append(
@@ -158,14 +210,26 @@ def parse_resource_query(get) -> tuple[ResourceQuery, list[str]]:
 
 
 def _text_q(text: str) -> Q:
-    """Every word in the title, summary, text or template (case-insensitive)."""
+    """Every word in the title, summary, template text or an FAQ question
+    (case-insensitive).
+
+    Not in ``body``: it is rich-text HTML, and a substring search in it matches the
+    markup (``strong``, ``href``, link addresses) as well as the words. There is no
+    plain-text copy of it to search (that would need a column), so the body's words
+    are found by the site-wide search (``toolbox.search`` indexes it without tags).
+    The FAQ questions are an ``EXISTS`` subquery in the same query, so counts and
+    the page cost no extra query and a resource is never counted twice.
+    """
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
+        in_question = Exists(
+            FaqEntry.objects.filter(resource=OuterRef("pk"), question__icontains=word)
+        )
         condition &= (
             Q(title__icontains=word)
             | Q(summary__icontains=word)
-            | Q(body__icontains=word)
             | Q(template_text__icontains=word)
+            | Q(in_question)
         )
     return condition
 
@@ -176,35 +240,27 @@ def _facet_q(query: ResourceQuery, skip: str = "") -> Q:
     for spec in FACETS:
         values = query.chosen.get(spec.param)
         if values and spec.param != skip:
-            condition &= Q(**{f"{spec.field}__in": values})
+            condition &= spec.q_any(values)
     return condition
 
 
-@dataclass
-class FacetOption:
-    value: str  # the GET value
-    label: str
-    count: int
-    checked: bool
-
-
-@dataclass
-class Facet:
-    name: str  # the GET parameter
-    label: str
-    options: list[FacetOption]
-
-    @property
-    def chosen(self) -> int:
-        return sum(1 for o in self.options if o.checked)
-
-
 def _counts(base, query: ResourceQuery, levels) -> tuple[int, list[Facet]]:
-    """The total and every facet's counts, in one aggregate query."""
-    aggregates = {"total": Count("pk", filter=_facet_q(query) or Q(pk__isnull=False))}
+    """The total and every facet's counts, in one aggregate query.
+
+    The query is grouped by the publisher (the one facet whose options are the
+    stored values, ``STORED_VALUES_FACET``): each row gives that publisher's count
+    under the other filters, and the other counts are the sums over the rows. There
+    are few publishers, so this stays one small query.
+    """
+    grouped = STORED_VALUES_FACET
+    everything = Q(pk__isnull=False)
+    aggregates = {"total": Count("pk", filter=_facet_q(query) or everything)}
     shown: dict[str, list[tuple[str, str]]] = {}
     for index, spec in enumerate(FACETS):
         others = _facet_q(query, skip=spec.param)
+        if spec is grouped:
+            aggregates[f"f{index}"] = Count("pk", filter=others or everything)
+            continue
         chosen = query.chosen.get(spec.param, [])
         options = [
             (value, label)
@@ -214,22 +270,27 @@ def _counts(base, query: ResourceQuery, levels) -> tuple[int, list[Facet]]:
         ]
         shown[spec.param] = options
         for number, (value, _label) in enumerate(options):
-            aggregates[f"f{index}_{number}"] = Count("pk", filter=others & Q(**{spec.field: value}))
-    row = base.order_by().aggregate(**aggregates)
+            aggregates[f"f{index}_{number}"] = Count("pk", filter=others & spec.q(value))
+    rows = list(base.order_by().values(grouped.field).annotate(**aggregates))
+    totals = {key: sum(row[key] for row in rows) for key in aggregates}
     facets = []
     for index, spec in enumerate(FACETS):
         chosen = query.chosen.get(spec.param, [])
-        facets.append(
-            Facet(
-                spec.param,
-                str(spec.label),
-                [
-                    FacetOption(value, str(label), row[f"f{index}_{number}"], value in chosen)
-                    for number, (value, label) in enumerate(shown[spec.param])
-                ],
-            )
-        )
-    return row["total"], facets
+        if spec is grouped:
+            counts = {row[spec.field]: row[f"f{index}"] for row in rows}
+            for value in chosen:
+                counts.setdefault(value, 0)
+            options = [
+                FacetOption(value, value, counts[value], value in chosen)
+                for value in sorted(counts, key=str.casefold)
+            ]
+        else:
+            options = [
+                FacetOption(value, str(label), totals[f"f{index}_{number}"], value in chosen)
+                for number, (value, label) in enumerate(shown[spec.param])
+            ]
+        facets.append(Facet(spec.param, str(spec.label), options))
+    return totals["total"], facets
 
 
 class _CountedPaginator(Paginator):
@@ -286,17 +347,6 @@ def search_resources(user, get) -> ResourceSearch:
     return ResourceSearch(
         query=query, problems=problems, page=page, total=total, facets=facets, viewer=viewer
     )
-
-
-def resource_for_detail(user, slug: str) -> Resource:
-    """The published resource ``slug`` that ``user`` may read, with its download; 404
-    otherwise (same rule as ``access.access_resource``, one query)."""
-    from django.http import Http404
-
-    resource = visible_resources(user).filter(slug=slug).select_related("document").first()
-    if resource is None:
-        raise Http404
-    return resource
 
 
 def resource_parts(resource: Resource) -> dict:

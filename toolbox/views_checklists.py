@@ -20,9 +20,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from komma.core.http import safe_next, wants_json
 
 from . import checklists
 from .access import access_municipality, member_municipalities, toolbox_viewer
@@ -60,19 +62,6 @@ def _checklist_url(resource, kommune="", anchor="") -> str:
     if kommune:
         url += "?" + urlencode({"kommune": kommune})
     return url + (f"#{anchor}" if anchor else "")
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 @require_GET
@@ -134,7 +123,7 @@ def checklist_toggle(request, slug):
         change = checklists.check_set_step(resource, request.POST.get("item"), done=done, note=note)
     except ValidationError as error:
         message = " ".join(error.messages)
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"ok": False, "error": message}, status=400)
         # Show the page again with the message next to the step and the typed note kept.
         return _render_checklist(
@@ -155,7 +144,7 @@ def checklist_toggle(request, slug):
         message = _("Step %(n)d is open again (%(done)d of %(total)d done).")
     message %= {"n": step.number, "done": done_steps, "total": total}
     kommune = request.POST.get("kommune", "")
-    if _wants_json(request):
+    if wants_json(request):
         html = render_to_string(
             "toolbox/includes/checklist_step.html",
             {
@@ -181,7 +170,7 @@ def checklist_toggle(request, slug):
         )
     messages.success(request, message)
     anchor = f"step-{change.item.pk}"
-    target = _safe_next(request, "")
+    target = safe_next(request, "")
     if target:
         # Back to where the member came from (the playbook), at the same step.
         target = target.split("#", 1)[0] + f"#{anchor}"

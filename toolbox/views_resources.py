@@ -15,7 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from komma.core.facets import active_filters
+
 from . import actions, selectors
+from .access import access_resource
 from .context import frame
 from .models import Kind
 
@@ -32,7 +35,7 @@ def index(request):
         query=query,
         facets=search.facets,
         problems=search.problems,
-        active_filters=_active_filters(search),
+        active_filters=active_filters(search.facets, query, with_facet_label=True),
         reset_url=request.path,
         previous_url=(
             query.querystring(seite=search.page.previous_page_number())
@@ -46,23 +49,6 @@ def index(request):
         ),
     )
     return render(request, "toolbox/index.html", context, status=400 if search.problems else 200)
-
-
-def _active_filters(search):
-    """Chosen facet values, each with the URL of the search without it."""
-    query = search.query
-    chosen = []
-    for facet in search.facets:
-        for option in facet.options:
-            if option.checked:
-                remaining = [o.value for o in facet.options if o.checked and o is not option]
-                chosen.append(
-                    {
-                        "label": f"{facet.label}: {option.label}",
-                        "remove_url": query.querystring(**{facet.name: remaining, "seite": []}),
-                    }
-                )
-    return chosen
 
 
 def _render_resource(request, resource, *, status=200, feedback_error=""):
@@ -84,7 +70,7 @@ def _render_resource(request, resource, *, status=200, feedback_error=""):
 @require_GET
 def resource(request, slug):
     """One resource: its content by kind, metadata, usage counts and feedback."""
-    item = selectors.resource_for_detail(request.user, slug)
+    item = access_resource(request.user, slug)
     actions.do_record_view(request, item)
     return _render_resource(request, item)
 
@@ -92,7 +78,7 @@ def resource(request, slug):
 @require_POST
 def resource_feedback(request, slug):
     """A member's "hilfreich" vote (yes / no / none), changeable."""
-    item = selectors.resource_for_detail(request.user, slug)  # 404 before the login prompt
+    item = access_resource(request.user, slug)  # 404 before the login prompt
     if not request.user.is_authenticated:
         return redirect_to_login(item.get_absolute_url())
     try:
@@ -111,7 +97,7 @@ def resource_feedback(request, slug):
 @require_GET
 def resource_download(request, slug):
     """The resource's attached document, counted; only for viewers who may read it."""
-    item = selectors.resource_for_detail(request.user, slug)
+    item = access_resource(request.user, slug)
     document = item.document
     if document is None:
         raise Http404

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from komma.core.forms import add_action_errors
 
+from . import actions
 from .access import (
     access_draft,
     access_municipality,
@@ -65,15 +65,7 @@ def export_formats() -> list[ExportFormat]:
 
 def _template(user, slug: str) -> Resource:
     """A published template ``user`` may read; 404 for other kinds."""
-    resource = access_resource(user, slug)
-    if resource.kind != Kind.TEMPLATE:
-        raise Http404
-    return resource
-
-
-def _count_use(resource: Resource) -> None:
-    """One more anonymous use (race-free; nothing about who or what is kept)."""
-    Resource.objects.filter(pk=resource.pk).update(use_count=F("use_count") + 1)
+    return access_resource(user, slug, kind=Kind.TEMPLATE)
 
 
 def _draft_title_error(form, exc: ValidationError) -> list[str]:
@@ -179,7 +171,7 @@ def resource_use(request, slug):
             request, _("The draft was saved. Only members of your municipality see it.")
         )
         return redirect(draft_url(draft))
-    _count_use(resource)
+    actions.do_record_use(request, resource)
     return _use_page(
         request,
         resource,
@@ -227,7 +219,7 @@ def resource_export(request, slug, fmt):
         )
     text = fill(resource.template_text, form.values())
     content = build_download(fmt, resource.title, text)
-    _count_use(resource)
+    actions.do_record_use(request, resource)
     response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=download_filename(resource.slug, fmt)
@@ -352,7 +344,7 @@ def draft(request, pk):
             )
         messages.success(request, _("The draft was saved."))
         return redirect(draft_url(draft))
-    _count_use(resource)
+    actions.do_record_use(request, resource)
     return _use_page(
         request,
         resource,

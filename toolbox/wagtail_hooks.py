@@ -28,7 +28,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .filling import template_problems
-from .models import Kind, Playbook, Resource, ReviewStatus
+from .models import VALUE_MAX_LENGTH, Kind, Playbook, Resource, ReviewStatus
+from .playbook import ALLIANCE_SITUATION_KEYS, ALLIANCE_SITUATIONS
 
 
 def _live_children(form, relation: str) -> list[dict]:
@@ -91,8 +92,32 @@ class ResourceForm(WagtailAdminModelForm):
         keys = [p.key for p in declared]
         for key in sorted({k for k in keys if keys.count(k) > 1}):
             self.add_error(None, _("The placeholder “%(key)s” is declared twice.") % {"key": key})
+        self._clean_placeholder_lengths()
         for problem in template_problems(text, declared):
             self.add_error("template_text", problem.message)
+
+    def _clean_placeholder_lengths(self):
+        """A value may be 1 to ``VALUE_MAX_LENGTH`` characters long: the form for
+        readers would otherwise silently use another limit (``filling.field_max_length``)."""
+        formset = getattr(self, "formsets", {}).get("placeholders")
+        if formset is None:
+            return
+        for child in formset.forms:
+            if formset.can_delete and formset._should_delete_form(child):
+                continue
+            child.is_valid()  # cleans it (cached; the formset's own check reads the errors)
+            length = getattr(child, "cleaned_data", {}).get("max_length")
+            if length is not None and not 1 <= length <= VALUE_MAX_LENGTH:
+                child.add_error(
+                    "max_length",
+                    _("The maximum length must be between 1 and %(max)d characters.")
+                    % {"max": VALUE_MAX_LENGTH},
+                )
+                self.add_error(
+                    None,
+                    _("A placeholder’s maximum length must be between 1 and %(max)d.")
+                    % {"max": VALUE_MAX_LENGTH},
+                )
 
     def _clean_review(self, cleaned):
         status = cleaned.get("review_status")
@@ -156,7 +181,12 @@ class ResourceViewSet(SnippetViewSet):
                                 [
                                     FieldPanel("kind"),
                                     FieldPanel("required"),
-                                    FieldPanel("max_length"),
+                                    FieldPanel(
+                                        "max_length",
+                                        widget=forms.NumberInput(
+                                            attrs={"min": 1, "max": VALUE_MAX_LENGTH}
+                                        ),
+                                    ),
                                 ]
                             ),
                         ],
@@ -213,6 +243,20 @@ class ResourceViewSet(SnippetViewSet):
     )
 
 
+class PlaybookForm(WagtailAdminModelForm):
+    """The playbook edit form: the situation must be one the alliance directory knows
+    (``plugins.hooks.alliance_contacts``), or none (no contacts)."""
+
+    def clean_alliance_situation(self):
+        value = (self.cleaned_data.get("alliance_situation") or "").strip()
+        if value and value not in ALLIANCE_SITUATION_KEYS:
+            raise forms.ValidationError(
+                _("Please choose one of the situations of the alliance directory."),
+                code="invalid_choice",
+            )
+        return value
+
+
 class PlaybookViewSet(SnippetViewSet):
     """Crisis playbooks: ordered steps with checklist, templates and contacts."""
 
@@ -227,7 +271,12 @@ class PlaybookViewSet(SnippetViewSet):
         FieldPanel("title"),
         FieldPanel("slug"),
         FieldPanel("intro"),
-        FieldPanel("alliance_situation"),
+        FieldPanel(
+            "alliance_situation",
+            widget=forms.Select(
+                choices=[("", gettext_lazy("— no alliance contacts —")), *ALLIANCE_SITUATIONS]
+            ),
+        ),
         FieldPanel("live"),
         InlinePanel(
             "steps",
@@ -243,6 +292,7 @@ class PlaybookViewSet(SnippetViewSet):
             ],
         ),
     ]
+    edit_handler = ObjectList(panels, base_form_class=PlaybookForm)
 
 
 class ToolboxViewSetGroup(SnippetViewSetGroup):

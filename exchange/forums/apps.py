@@ -19,4 +19,4 @@ class ForumsConfig(PluginConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import moderation, receivers  # noqa: F401  (connect receivers)
+        from . import live_hooks, moderation, receivers  # noqa: F401  (connect receivers)

@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX_LENGTH = 150
 MESSAGE_MAX_LENGTH = 4_000
@@ -30,11 +31,13 @@ DEFAULT_CAPACITY = 9
 class State(models.TextChoices):
     """scheduled → lobby → live → ended (a scheduled session may be cancelled)."""
 
-    SCHEDULED = "scheduled", _("scheduled")
-    LOBBY = "lobby", _("lobby open")
-    LIVE = "live", _("live")
-    ENDED = "ended", _("ended")
-    CANCELLED = "cancelled", _("cancelled")
+    # A context of their own: Wagtail's catalogue translates a bare "live" as
+    # "Veröffentlicht" (a published page), which a session is not.
+    SCHEDULED = "scheduled", pgettext_lazy("live session state", "scheduled")
+    LOBBY = "lobby", pgettext_lazy("live session state", "lobby open")
+    LIVE = "live", pgettext_lazy("live session state", "live")
+    ENDED = "ended", pgettext_lazy("live session state", "ended")
+    CANCELLED = "cancelled", pgettext_lazy("live session state", "cancelled")
 
 
 class Phase(models.TextChoices):

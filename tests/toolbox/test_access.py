@@ -112,7 +112,8 @@ def test_counts_are_shown(cast, make_resource):
         view_count=41, use_count=17, download_count=5, helpful_count=9, not_helpful_count=2
     )
     html = client_for().get(resource.get_absolute_url()).content.decode()
-    for text in ("42 views", "17 uses", "5 downloads", "9 found it helpful",
+    for text in ("42 views", "17 uses of the template", "5 downloads of the attached file",
+                 "9 found it helpful",
                  "2 did not find it helpful"):  # fmt: skip
         assert text in html
 
@@ -238,3 +239,17 @@ def test_download_without_document_is_404(cast, make_resource):
     resource = make_resource()
     url = reverse("toolbox:resource_download", args=[resource.slug])
     assert client_for(cast["member_a"]).get(url).status_code == 404
+
+
+def test_access_resource_by_kind(cast, make_resource):
+    from django.http import Http404
+
+    from toolbox.access import access_resource
+
+    guide = make_resource(kind="guide", title="Ein Leitfaden", visibility="network")
+    assert access_resource(cast["member_a"], guide.slug) == guide
+    assert access_resource(cast["member_a"], guide.slug, kind="guide") == guide
+    for user, kind in ((cast["member_a"], "checklist"), (cast["member_a"], "template"),
+                       (cast["partner"], None), (None, "guide")):  # fmt: skip
+        with pytest.raises(Http404):
+            access_resource(user, guide.slug, kind=kind)

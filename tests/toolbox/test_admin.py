@@ -308,3 +308,112 @@ def test_editorial_roles_hold_toolbox_permissions(cast, make_member, group):
 def test_nav_entry_for_everyone(cast):
     html = client_for().get("/").content.decode()
     assert 'href="/toolbox/"' in html
+
+
+# --- revisions keep the usage counters --------------------------------------------------
+COUNTERS = ("view_count", "use_count", "download_count", "helpful_count", "not_helpful_count")
+
+
+def _counters(resource):
+    return dict(Resource.objects.filter(pk=resource.pk).values(*COUNTERS, "created_at").get())
+
+
+def test_publishing_an_older_revision_keeps_the_usage_counters(cast, make_resource):
+    from toolbox import actions
+
+    resource = make_resource(kind="template", title="Zählervorlage")
+    first = resource.latest_revision
+    # Loaded before anything was counted, as the admin's edit view may hold it.
+    stale = Resource.objects.get(pk=resource.pk)
+    assert client_for(cast["member_a"]).get(resource.get_absolute_url()).status_code == 200
+    feedback = reverse("toolbox:resource_feedback", args=[resource.slug])
+    assert client_for(cast["member_a"]).post(feedback, {"vote": "yes"}).status_code == 302
+    assert client_for(cast["member_b"]).post(feedback, {"vote": "no"}).status_code == 302
+    actions.do_record_download(resource)
+    Resource.objects.filter(pk=resource.pk).update(use_count=7)
+    counted = _counters(resource)
+    assert [counted[name] for name in COUNTERS] == [1, 7, 1, 1, 1]
+
+    # A new revision of the stale object, published.
+    stale.title = "Zählervorlage, überarbeitet"
+    stale.save_revision().publish()
+    assert _counters(resource) == counted
+    # Reverting to the first revision (its content was stored with zero counters).
+    first.publish()
+    assert _counters(resource) == counted
+    resource.refresh_from_db()
+    assert resource.title == "Zählervorlage"
+    # A revision whose content still carries counters (stored before this rule).
+    old = resource.save_revision()
+    old.content.update(dict.fromkeys(COUNTERS, 0), created_at="2020-01-01T00:00:00Z")
+    old.save()
+    old.publish()
+    assert _counters(resource) == counted
+    # New revisions do not store the counters at all.
+    assert not set(COUNTERS) & set(resource.save_revision().content)
+
+
+def test_publishing_in_the_admin_keeps_the_usage_counters(cast, editor_client, make_resource):
+    resource = make_resource(kind="guide", title="Leitfaden mit Zählern")
+    Resource.objects.filter(pk=resource.pk).update(view_count=12, helpful_count=3)
+    edit = reverse("wagtailsnippets_toolbox_resource:edit", args=[resource.pk])
+    # A draft first, so the edit form is built from a revision (not the live row).
+    data = querydict_from_html(editor_client.get(edit).content.decode(), form_id="w-editor-form")
+    data["title"] = "Leitfaden mit Zählern (Entwurf)"
+    assert editor_client.post(edit, data).status_code == 302
+    Resource.objects.filter(pk=resource.pk).update(view_count=13)
+    data = querydict_from_html(editor_client.get(edit).content.decode(), form_id="w-editor-form")
+    data["action-publish"] = "publish"
+    response = editor_client.post(edit, data)
+    assert response.status_code == 302, form_errors(response)
+    resource.refresh_from_db()
+    assert resource.title == "Leitfaden mit Zählern (Entwurf)"
+    assert (resource.view_count, resource.helpful_count) == (13, 3)
+
+
+# --- admin form checks ------------------------------------------------------------------
+def _playbook_data(**overrides):
+    data = {
+        "title": "Krisenfahrplan",
+        "slug": "krisenfahrplan",
+        "intro": "",
+        "alliance_situation": "online_hate",
+        "live": "on",
+        "steps": inline_formset([]),
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+@pytest.mark.parametrize("situation", ["attack_on_staff", "broad_alliance", ""])
+def test_playbook_takes_the_alliance_situations_of_the_hook(cast, editor_client, situation):
+    add = reverse("wagtailsnippets_toolbox_playbook:add")
+    page = editor_client.get(add).content.decode()
+    assert '<option value="public_communication"' in page
+    response = editor_client.post(add, _playbook_data(alliance_situation=situation))
+    assert response.status_code == 302, form_errors(response)
+    assert Playbook.objects.get().alliance_situation == situation
+
+
+@pytest.mark.parametrize("situation", ["attack-on-staff", "flood", "x" * 40])
+def test_playbook_refuses_unknown_alliance_situations(cast, editor_client, situation):
+    add = reverse("wagtailsnippets_toolbox_playbook:add")
+    response = editor_client.post(add, _playbook_data(alliance_situation=situation))
+    assert response.status_code == 200
+    assert "alliance_situation" in response.context["form"].errors
+    assert not Playbook.objects.exists()
+
+
+@pytest.mark.parametrize("length, ok", [("0", False), ("1", True), ("2000", True), ("2001", False)])
+def test_placeholder_max_length_is_1_to_2000(cast, editor_client, length, ok):
+    data = resource_form()
+    data["placeholders-0-max_length"] = length
+    response = editor_client.post(reverse(ADD), data)
+    if ok:
+        assert response.status_code == 302, form_errors(response)
+        assert Resource.objects.get().placeholders.get(key="Kommune").max_length == int(length)
+    else:
+        assert response.status_code == 200
+        child = response.context["form"].formsets["placeholders"].forms[0]
+        assert "max_length" in child.errors
+        assert not Resource.objects.exists()

@@ -26,6 +26,7 @@ FIELD_VALUES = {
     "format": ("format", "letter", "text"),
     "sprache": ("language", "tr", "de"),
     "lizenz": ("licence", "cc0-1.0", "cc-by-4.0"),
+    "herausgeber": ("publisher", "Landeszentrale Beispiel", "KomMA-Programmteam"),
     "pruefung": ("review_status", "legal", "editorial"),
     "sichtbarkeit": ("visibility", "partners", "public"),
 }
@@ -43,10 +44,30 @@ def test_index_url_is_the_toolbox_root():
     assert reverse("toolbox:index") == INDEX
 
 
+# Fields of a resource that are not metadata to filter by: its content, identity,
+# counters and Wagtail's publishing state. ``reviewed_by_role`` is free text shown with
+# the review status (filtered by ``pruefung``). A new model field fails the test below
+# until it is a facet or listed here.
+NOT_FACETS = {
+    "id", "title", "slug", "summary", "body", "template_text", "document",
+    "created_at", "updated_at", "reviewed_by_role",
+    "view_count", "use_count", "download_count", "helpful_count", "not_helpful_count",
+    "live", "has_unpublished_changes", "first_published_at", "last_published_at",
+    "live_revision", "go_live_at", "expire_at", "expired", "locked", "locked_at",
+    "locked_by", "latest_revision",
+}  # fmt: skip
+
+
 def test_every_metadata_field_is_a_facet():
-    fields = {spec.field for spec in selectors.FACETS}
-    assert fields == {spec[0] for spec in FIELD_VALUES.values()}
-    assert {spec.param for spec in selectors.FACETS} == set(FIELD_VALUES)
+    from toolbox.models import Resource
+
+    model_fields = {f.name for f in Resource._meta.concrete_fields}
+    assert model_fields >= NOT_FACETS  # (a renamed field is noticed here)
+    facet_fields = {spec.field for spec in selectors.FACETS}
+    assert facet_fields == model_fields - NOT_FACETS
+    assert len(selectors.FACETS) == len(facet_fields)  # one facet per field
+    # Each facet with stored values is exercised below (the review age separately).
+    assert {spec.param for spec in selectors.FACETS} == set(FIELD_VALUES) | {"geprueft"}
 
 
 @pytest.mark.parametrize("param", list(FIELD_VALUES))
@@ -88,6 +109,61 @@ def test_values_of_one_facet_are_alternatives_and_facets_narrow(cast, make_resou
     assert response.context["search"].total == 2
 
 
+def test_review_age_filter_and_counts(cast, make_resource):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    make_resource(title="Frisch geprüft", last_reviewed=today - timedelta(days=30))
+    make_resource(title="Gerade noch", last_reviewed=today - timedelta(days=365))
+    make_resource(title="Lange her", last_reviewed=today - timedelta(days=366))
+    make_resource(title="Nie geprüft", last_reviewed=None, review_status="unreviewed")
+    client = client_for(cast["member_a"])
+    recent = client.get(INDEX, {"geprueft": "aktuell"})
+    assert recent.status_code == 200
+    assert titles(recent) == ["Frisch geprüft", "Gerade noch"]
+    stale = client.get(INDEX, {"geprueft": "veraltet"})
+    assert titles(stale) == ["Lange her", "Nie geprüft"]
+    # The same rule as the stale marker on a resource.
+    assert all(r.is_stale for r in stale.context["search"].results)
+    options = facet(stale, "geprueft")
+    assert (options["aktuell"].count, options["veraltet"].count) == (2, 2)
+    assert options["veraltet"].checked and not options["aktuell"].checked
+    # Counted under the other filters.
+    options = facet(client.get(INDEX, {"pruefung": "unreviewed"}), "geprueft")
+    assert (options["aktuell"].count, options["veraltet"].count) == (0, 1)
+    both = client.get(INDEX, {"geprueft": ["aktuell", "veraltet"]})
+    assert both.context["search"].total == 4
+    assert client.get(INDEX, {"geprueft": "gestern"}).status_code == 400
+
+
+def test_publisher_facet_offers_the_stored_publishers(cast, make_resource):
+    make_resource(title="A", publisher="Landeszentrale Beispiel", situation="acute")
+    make_resource(title="B", publisher="Landeszentrale Beispiel", situation="aftercare")
+    make_resource(title="C", publisher="KomMA-Programmteam", situation="acute")
+    make_resource(title="D", publisher="Verborgener Verlag", visibility="network", live=False)
+    client = client_for(cast["member_a"])
+    response = client.get(INDEX, {"situation": "acute"})
+    options = facet(response, "herausgeber")
+    # Unpublished resources' publishers are not offered; counts follow the other filters.
+    assert {v: o.count for v, o in options.items()} == {
+        "KomMA-Programmteam": 1,
+        "Landeszentrale Beispiel": 1,
+    }
+    chosen = client.get(INDEX, {"herausgeber": "Landeszentrale Beispiel"})
+    assert titles(chosen) == ["A", "B"] and chosen.context["search"].total == 2
+    # Its own facet is counted without itself; the others under it.
+    assert facet(chosen, "herausgeber")["KomMA-Programmteam"].count == 1
+    assert facet(chosen, "situation")["aftercare"].count == 1
+    # An unknown publisher finds nothing and stays visibly chosen; junk is a 400.
+    unknown = client.get(INDEX, {"herausgeber": "Niemand"})
+    assert unknown.status_code == 200 and titles(unknown) == []
+    assert facet(unknown, "herausgeber")["Niemand"].checked
+    assert client.get(INDEX, {"herausgeber": "x" * 201}).status_code == 400
+    assert client.get(INDEX, {"herausgeber": "Null\x00Byte"}).status_code == 400
+
+
 def test_facets_count_only_readable_published_resources(cast, levelled):
     response = client_for(cast["partner"]).get(INDEX)
     kinds = facet(response, "art")
@@ -98,7 +174,7 @@ def test_facets_count_only_readable_published_resources(cast, levelled):
     assert client_for().get(INDEX, {"sichtbarkeit": "network"}).context["search"].total == 0
 
 
-def test_free_text_searches_title_summary_text_and_template(cast, make_resource):
+def test_free_text_searches_title_summary_template_and_questions(cast, make_resource):
     make_resource(title="Gegenrede im Netz", summary="Antworten auf Hasskommentare.")
     make_resource(
         kind="template",
@@ -106,14 +182,36 @@ def test_free_text_searches_title_summary_text_and_template(cast, make_resource)
         template_text="Die {{Kommune}} steht zusammen.",
         placeholders=[("Kommune", "Kommune", "text", True)],
     )
-    make_resource(title="Beweise sichern", body="<p>Screenshots mit Uhrzeit anfertigen.</p>")
+    make_resource(
+        kind="faq",
+        title="Fragen und Antworten",
+        faq=[
+            ("Wer zahlt die Reinigung der Fassade?", "<p>Die Stadt.</p>"),
+            ("Wer hilft Betroffenen?", "<p>Die Beratung.</p>"),
+        ],
+    )
     client = client_for(cast["member_a"])
     assert titles(client.get(INDEX, {"q": "hasskommentare"})) == ["Gegenrede im Netz"]
     assert titles(client.get(INDEX, {"q": "STEHT zusammen"})) == ["Presseerklärung"]
-    assert titles(client.get(INDEX, {"q": "screenshots uhrzeit"})) == ["Beweise sichern"]
-    assert titles(client.get(INDEX, {"q": "screenshots gegenrede"})) == []
+    assert titles(client.get(INDEX, {"q": "fassade reinigung"})) == ["Fragen und Antworten"]
+    assert titles(client.get(INDEX, {"q": "fassade gegenrede"})) == []
+    # Two matching questions: still one resource, counted once.
+    response = client.get(INDEX, {"q": "wer"})
+    assert titles(response) == ["Fragen und Antworten"]
+    assert response.context["search"].total == 1 and facet(response, "art")["faq"].count == 1
     # Facet counts follow the text too.
     assert facet(client.get(INDEX, {"q": "gegenrede"}), "art")["guide"].count == 1
+
+
+def test_free_text_does_not_match_markup(cast, make_resource):
+    make_resource(
+        title="Beweise sichern",
+        summary="Wie Beweise gesichert werden.",
+        body='<p><strong>Screenshots</strong> <a href="https://hateaid.example/x">Link</a></p>',
+    )
+    client = client_for(cast["member_a"])
+    for markup in ("strong", "href", "hateaid"):
+        assert titles(client.get(INDEX, {"q": markup})) == []
 
 
 def test_pages_and_shareable_urls(cast, make_resource):

@@ -156,6 +156,31 @@ def test_overlong_note_is_refused_with_the_text_kept(cast, checklist):
     assert not ChecklistProgress.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "note, code",
+    [("Notiz\x00mit NUL", "U+0000"), ("Escape\x1b[31m", "U+001B"), ("Rück\u202ewärts", "U+202E")],
+)
+def test_control_characters_in_a_note_are_refused(cast, checklist, note, code):
+    steps = items_of(checklist)
+    client = client_for(cast["member_a"])
+    # A new check with such a note stores nothing (NUL would be a 500 on PostgreSQL).
+    response = check(client, checklist, steps[0], note=note)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"control characters (code {code})" in page and 'href="#cl-note-' in page
+    assert not ChecklistProgress.objects.exists()
+    # Changing the note of a checked step leaves the stored note as it was.
+    assert check(client, checklist, steps[0], note="Gute Notiz").status_code == 302
+    bad = client.post(
+        toggle_url(checklist),
+        {"item": steps[0].pk, "done": "1", "note": note},
+        HTTP_ACCEPT="application/json",
+    )
+    assert bad.status_code == 400
+    assert f"(code {code})" in json.loads(bad.content)["error"]
+    assert ChecklistProgress.objects.get().note == "Gute Notiz"
+
+
 def test_markup_in_a_note_is_escaped(cast, checklist):
     steps = items_of(checklist)
     check(client_for(cast["member_a"]), checklist, steps[0], note="<script>alert(1)</script>")
@@ -361,11 +386,18 @@ def test_checklist_page_query_count(cast, checklist, django_assert_num_queries):
 
 def test_overview_query_count(cast, checklist, other_checklist, django_assert_num_queries):
     client = client_for(cast["member_a"])
-    client.get(reverse("toolbox:checklists"))
+    assert client.get(reverse("toolbox:checklists")).status_code == 200
     # 1 session, 2 user, 3 viewer facts, 4 municipality, 5 checklists with step and
     # progress counts (one aggregate query), 6 the site frame's admin check.
     with django_assert_num_queries(6):
-        client.get(reverse("toolbox:checklists"))
-    check(client, other_checklist, items_of(other_checklist)[0])
+        response = client.get(reverse("toolbox:checklists"))
+    assert response.status_code == 200
+    assert [s.resource for s in response.context["summaries"]] == sorted(
+        [checklist, other_checklist], key=lambda r: r.title
+    )
+    assert check(client, other_checklist, items_of(other_checklist)[0]).status_code == 302
     with django_assert_num_queries(6):
-        client.get(reverse("toolbox:checklists"))
+        response = client.get(reverse("toolbox:checklists"))
+    assert response.status_code == 200
+    done = {s.resource.pk: s.done for s in response.context["summaries"]}
+    assert done == {checklist.pk: 0, other_checklist.pk: 1}

@@ -142,13 +142,35 @@ def test_broken_template_exports_nothing(fill_cast, make_template):
     assert "This template cannot be used at the moment" in response.content.decode()
 
 
-def test_downloads_count_uses_and_store_nothing(fill_cast, press_template):
+def test_downloads_count_one_use_per_session_and_store_nothing(fill_cast, press_template):
+    use_url = reverse("toolbox:resource_use", kwargs={"slug": press_template.slug})
     client = client_for(fill_cast["member_a"])
+    # Preview twice, then all three formats: one person using one template once.
+    for _ in range(2):
+        assert client.post(use_url, values()).status_code == 200
     for fmt in ("txt", "md", "docx"):
         assert client.post(export_url(press_template, fmt), values()).status_code == 200
     press_template.refresh_from_db()
-    assert press_template.use_count == 3
+    assert press_template.use_count == 1
+    # Another member's session is another use; the document counter is untouched.
+    assert (
+        client_for(fill_cast["member_a2"]).post(export_url(press_template, "md"), values())
+    ).status_code == 200
+    press_template.refresh_from_db()
+    assert press_template.use_count == 2
+    assert press_template.download_count == 0
     assert TemplateDraft.objects.count() == 0
+
+
+def test_anonymous_uses_count_once_per_visitor(make_template):
+    from django.core.cache import cache
+
+    cache.clear()
+    public = make_template(visibility=Visibility.PUBLIC)
+    for fmt in ("txt", "docx"):
+        assert client_for().post(export_url(public, fmt), values()).status_code == 200
+    public.refresh_from_db()
+    assert public.use_count == 1
 
 
 def test_downloads_name_nobody(fill_cast, press_template):
@@ -179,3 +201,22 @@ def test_download_filename_is_safe_ascii(slug, expected):
 def test_docx_survives_editor_control_characters():
     paragraphs, _doc = docx_text(as_docx("Titel\x0b", "Text mit \x0c Seitenumbruch"))
     assert paragraphs == ["Titel", "Text mit  Seitenumbruch"]
+
+
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("v-Vorfall", "Ein Plakat\uffff wurde beschmiert.", "U+FFFF"),
+        ("v-Kommune", "Stadt\ufffeBeispielhausen", "U+FFFE"),
+    ],
+)
+def test_docx_with_noncharacters_is_refused_with_a_message(
+    fill_cast, press_template, field, value, code
+):
+    client = client_for(fill_cast["member_a"])
+    response = client.post(export_url(press_template, "docx"), values(**{field: value}))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert f"not a character ({code})" in response.content.decode()
+    press_template.refresh_from_db()
+    assert press_template.use_count == 0

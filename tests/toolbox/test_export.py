@@ -127,3 +127,31 @@ def test_member_without_toolbox_data_gets_empty_lists(fill_cast, toolbox_data):
         "incident_records_created": [],
         "checklist_steps_checked": [],
     }
+
+
+def test_drafts_of_a_former_municipality_keep_only_title_and_dates(
+    fill_cast, fill_towns, toolbox_data
+):
+    from komma.accounts.models import Membership
+
+    member = fill_cast["member_a"]
+    # A colleague rewrites the draft after the member left the municipality.
+    Membership.objects.filter(user=member, municipality=fill_towns["a"]).delete()
+    TemplateDraft.objects.filter(pk=toolbox_data["mine"].pk).update(
+        values={"Kommune": "Neuer Text der Kollegin 5521"}
+    )
+    data = export_of(member)["toolbox"]
+    drafts = {d["title"]: d for d in data["template_drafts"]}
+    assert set(drafts) == {"Mein Entwurf", "Von mir geändert"}
+    for entry in drafts.values():
+        assert set(entry) == {
+            "id", "title", "created_by_you", "last_changed_by_you", "created_at",
+            "updated_at", "former_municipality",
+        }  # fmt: skip
+    text = json.dumps(data, ensure_ascii=False)
+    assert "5521" not in text and "Erlenbach" not in text
+    # A colleague still in the municipality gets the current values.
+    colleague = export_of(fill_cast["member_a2"])["toolbox"]["template_drafts"]
+    assert {d["title"]: d.get("values") for d in colleague}["Entwurf der Kollegin"] == {
+        "Kommune": "Geheim"
+    }

@@ -112,6 +112,12 @@ def test_dates_are_written_out_in_the_templates_language():
         ("Stadt\x07Hausen", "control characters (code U+0007)"),
         ("Stadt\u202eHausen", "control characters (code U+202E)"),
         ("Zeile eins\nZeile zwei", "This field takes one line"),
+        # Not characters at all: python-docx cannot write them (and XML cannot hold them).
+        ("Stadt\ufffeHausen", "not a character (U+FFFE)"),
+        ("Stadt\uffffHausen", "not a character (U+FFFF)"),
+        ("Stadt\ufdd0Hausen", "not a character (U+FDD0)"),
+        ("Stadt\U0010ffffHausen", "not a character (U+10FFFF)"),
+        ("Stadt\ud800Hausen", "not a character (U+D800)"),  # a lone surrogate
     ],
 )
 def test_control_characters_are_refused_with_a_message(value, fragment):
@@ -119,6 +125,13 @@ def test_control_characters_are_refused_with_a_message(value, fragment):
         form = FillForm([ph("Kommune")], data={"v-Kommune": value})
         assert not form.is_valid()
         assert fragment in " ".join(form.errors["Kommune"])
+
+
+def test_characters_newer_than_pythons_unicode_database_are_accepted():
+    # U+1FAE8 (an emoji of Unicode 15) may be unassigned for Python's unicodedata; it
+    # is harmless and people type it, so only noncharacters and surrogates are refused.
+    form = FillForm([ph("Kommune")], data={"v-Kommune": "Stadt \U0001fae8 Hausen"})
+    assert form.is_valid(), form.errors
 
 
 def test_multiline_keeps_line_breaks_and_normalises_them():
@@ -287,7 +300,8 @@ def test_preview_and_export_store_nothing(fill_cast, press_template):
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
     assert needle not in dump.getvalue()
-    assert Resource.objects.get(pk=press_template.pk).use_count == 4  # preview + 3 downloads
+    # Preview and three downloads in one session: one use (``actions.do_record_use``).
+    assert Resource.objects.get(pk=press_template.pk).use_count == 1
 
 
 def test_use_page_shows_no_identity(fill_cast, press_template):

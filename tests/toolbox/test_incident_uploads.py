@@ -248,3 +248,27 @@ def test_the_action_refuses_non_members(cast, record):
     with pytest.raises(PermissionDenied):
         incidents.check_add_screenshot(cast["member_b"], record, upload)
     assert not IncidentScreenshot.objects.exists()
+
+
+def test_the_upload_limit_comes_before_the_image_check(cast, record, media_root, monkeypatch):
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(incidents, "UPLOADS_PER_HOUR", 2)
+    decoded = []
+    real_clean_image = incidents.clean_image
+
+    def spy(data, **kwargs):
+        decoded.append(len(data))
+        return real_clean_image(data, **kwargs)
+
+    monkeypatch.setattr(incidents, "clean_image", spy)
+    client = client_for(cast["member_a"])
+    before = IncidentRecord.objects.values().get(pk=record.pk)
+    # Refused images count towards the limit too (decoding them is the costly part).
+    for _ in range(2):
+        assert post_file(client, record, b"not an image at all").status_code == 400
+    assert len(decoded) == 2
+    response = post_file(client, record, png_bytes())
+    assert_refused(response, record, media_root, before, "many screenshots in a short time")
+    assert len(decoded) == 2  # the third file was never decoded

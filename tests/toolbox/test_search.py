@@ -151,7 +151,12 @@ def test_republish_with_new_visibility_moves_the_document(
 
 
 def test_search_results_name_nobody(fill_cast, indexed):
-    body = client_for(fill_cast["member_b"]).get(SEARCH_URL, {"q": WORD}).content.decode()
+    response = client_for(fill_cast["member_b"]).get(SEARCH_URL, {"q": WORD})
+    assert response.status_code == 200
+    body = response.content.decode()
+    # The results are there (an empty or failed page would name nobody too).
+    for title in ("Leitfaden Offen", "Leitfaden Partner", "Leitfaden Netz"):
+        assert title in body
     for needle in FILL_NEEDLES:
         assert needle not in body
 

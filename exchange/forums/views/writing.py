@@ -13,12 +13,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from komma.core.forms import add_action_errors
+from komma.core.http import safe_next, wants_json
 
 from .. import actions, selectors
 from ..access import (
@@ -43,20 +43,6 @@ def _post_url(request, post: Post) -> str:
     page = selectors.page_of(post.number, selectors.posts_per_page(request))
     url = reverse("forums:thread", kwargs={"pk": post.thread_id})
     return f"{url}{f'?seite={page}' if page > 1 else ''}#beitrag-{post.number}"
-
-
-def _back(request, default: str) -> str:
-    """Where a one-click action returns to: ``next`` if it is ours, else ``default``."""
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 # --- New threads and cases --------------------------------------------------------------
@@ -233,15 +219,15 @@ def _one_click(request, pk, do, done_message):
     except (ValidationError, PermissionDenied) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         text = text or _("This is not possible.")
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"error": text}, status=400)
         messages.error(request, text)
     else:
-        if _wants_json(request):
+        if wants_json(request):
             post.refresh_from_db(fields=["helpful_count"])
             return JsonResponse({"active": bool(result), "helpful_count": post.helpful_count})
         messages.success(request, done_message(result))
-    return redirect(_back(request, _post_url(request, post)))
+    return redirect(safe_next(request, _post_url(request, post)))
 
 
 @login_required
@@ -296,7 +282,7 @@ def _set_watch(request, *, thread=None, category=None, back):
 @require_POST
 def watch_thread(request, pk):
     thread = access_thread(request.user, pk)
-    return _set_watch(request, thread=thread, back=_back(request, thread.get_absolute_url()))
+    return _set_watch(request, thread=thread, back=safe_next(request, thread.get_absolute_url()))
 
 
 @login_required

@@ -5,19 +5,16 @@ already refused readers without access. POST routes answer with a redirect to th
 page and a message (post/redirect/get).
 """
 
-from datetime import UTC
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
+
+from komma.core.ics import calendar_response, site_uid
 
 from . import actions, selectors
 from .models import EventPage, RegistrationStatus
@@ -77,32 +74,22 @@ def calendar_file(request, event: EventPage):
     if selectors.may_see_online_link(request.user, event):
         description.append(_("Link to the online session: %(link)s") % {"link": event.online_link})
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//KomMA Netzwerk//Fortbildungen und Veranstaltungen//DE")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    entry = CalendarEvent()
-    entry.add("uid", calendar_uid(event))
-    entry.add("dtstamp", timezone.now().astimezone(UTC))
-    entry.add("dtstart", event.start.astimezone(UTC))
-    entry.add("dtend", event.end.astimezone(UTC))
-    entry.add("summary", event.title)
-    entry.add("location", event.location_label)
-    entry.add("description", "\n\n".join(description))
-    entry.add("url", page_url)
-    calendar.add_component(entry)
-
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
-    return response
+    return calendar_response(
+        prodid="-//KomMA Netzwerk//Fortbildungen und Veranstaltungen//DE",
+        uid=calendar_uid(event),
+        start=event.start,
+        end=event.end,
+        summary=event.title,
+        location=event.location_label,
+        description="\n\n".join(description),
+        url=page_url,
+        filename=f"{event.slug}.ics",
+    )
 
 
 def calendar_uid(event: EventPage) -> str:
     """Stable per event (the page id, not the title or slug), unique to this site."""
-    from urllib.parse import urlsplit
-
-    host = urlsplit(settings.KOMMA_BASE_URL).hostname or "komma-netzwerk"
-    return f"event-{event.pk}@{host}"
+    return site_uid("event", event.pk)
 
 
 def participants(request, event: EventPage):

@@ -157,8 +157,10 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": env_str("CHANNEL_LAYER_PREFIX", "komma"),
                 # A live room's events reach each process through one hub channel
-                # (exchange.live.fanout); it must hold a burst of a busy room.
-                "channel_capacity": {"live-hub.*": 10_000},
+                # (exchange.live.fanout); it must hold a burst of a busy room. On
+                # Redis the hub's channel is a process-specific one ("specific.…",
+                # read by the layer's shared receive loop), so the pattern is theirs.
+                "channel_capacity": {"specific.*": 10_000},
             },
         }
     }
