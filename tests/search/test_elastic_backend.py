@@ -196,7 +196,13 @@ EXPECTED_INDEX = {
             "extra": {
                 "type": "object",
                 "dynamic": False,
-                "properties": {"category": {"type": "keyword"}, "kind": {"type": "keyword"}},
+                # forums: category, kind; toolbox: kind, situation, channel
+                "properties": {
+                    "category": {"type": "keyword"},
+                    "kind": {"type": "keyword"},
+                    "situation": {"type": "keyword"},
+                    "channel": {"type": "keyword"},
+                },
             },
         },
     },

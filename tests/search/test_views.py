@@ -123,8 +123,12 @@ def test_member_tokens_are_passed(client, stub, make_member, municipality):
     client.force_login(member)
     client.get(URL, {"q": "Wort"})
     assert stub.queries[0].tokens == frozenset(
-        {"public", "network", "model", f"municipality:{municipality.pk}"}
-    )
+        {
+            "public", "network", "model", f"municipality:{municipality.pk}",
+            # the toolbox's own levels: a member reads network and partner resources
+            "toolbox:network", "toolbox:partners",
+        }
+    )  # fmt: skip
 
 
 def test_hits_show_title_link_type_label_and_snippet(client, stub):
@@ -390,12 +394,13 @@ def test_query_count_is_pinned_and_does_not_grow_with_hits(
 
 # Pinned (a change is a deliberate decision), for a logged-in member, the backend stubbed
 # (its own queries are pinned with the database backend in test_views_database.py). Of
-# the 8: session, user, the filter choices (module areas, topics: 2), the reader's level
+# the 9: session, user, the filter choices (module areas, topics: 2), the reader's level
 # and memberships (search tokens: 2), the forum categories the reader may read (the
-# forums plugin's search tokens: 1); the rest is the frame, as on every page: the
-# reader's facts (frame_facts: 1). Plugin states, document classes, menu pages and
-# footer links come from the (warm) cache.
-SEARCH_PAGE_QUERIES = 8
+# forums plugin's search tokens: 1), the reader's toolbox level (the toolbox's search
+# tokens: memberships and roles in one query: 1); the rest is the frame, as on every
+# page: the reader's facts (frame_facts: 1). Plugin states, document classes, menu
+# pages and footer links come from the (warm) cache.
+SEARCH_PAGE_QUERIES = 9
 
 
 # --- suggestions -------------------------------------------------------------------
